@@ -1,0 +1,207 @@
+package com.xeadline.uploads.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * Builds {@link UploadsConfig} from, in rising precedence: built-in defaults, an optional
+ * properties file ({@code --config FILE} or {@code UPLOADS_CONFIG}), environment variables, and
+ * {@code --key=value} flags. Every problem is collected and reported in one {@link
+ * ConfigException}.
+ */
+public final class ConfigLoader {
+  public static final String CONFIG_FILE_ENV = "UPLOADS_CONFIG";
+
+  private final Map<String, String> env;
+
+  public ConfigLoader(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  public UploadsConfig load(List<String> flags) {
+    List<String> problems = new ArrayList<>();
+    Map<String, String> raw = new HashMap<>();
+    for (ConfigOption option : ConfigOption.ALL) {
+      raw.put(option.key(), option.defaultValue());
+    }
+    Map<String, String> fromFlags = parseFlags(flags, problems);
+    String file = fromFlags.getOrDefault("config", env.get(CONFIG_FILE_ENV));
+    fromFlags.remove("config");
+    if (file != null && !file.isBlank()) {
+      readPropertiesFile(Path.of(file), raw, problems);
+    }
+    for (ConfigOption option : ConfigOption.ALL) {
+      String value = env.get(option.env());
+      if (value != null) {
+        raw.put(option.key(), value);
+      }
+    }
+    raw.putAll(fromFlags);
+    UploadsConfig config = build(raw, problems);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return config;
+  }
+
+  private static Map<String, String> parseFlags(List<String> flags, List<String> problems) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (int i = 0; i < flags.size(); i++) {
+      String flag = flags.get(i);
+      if (!flag.startsWith("--")) {
+        problems.add("unexpected argument '" + flag + "' (options look like --server.port=8080)");
+        continue;
+      }
+      String body = flag.substring(2);
+      String key;
+      String value;
+      int eq = body.indexOf('=');
+      if (eq >= 0) {
+        key = body.substring(0, eq);
+        value = body.substring(eq + 1);
+      } else if (i + 1 < flags.size() && !flags.get(i + 1).startsWith("--")) {
+        key = body;
+        value = flags.get(++i);
+      } else {
+        problems.add("option --" + body + " needs a value");
+        continue;
+      }
+      if (!key.equals("config") && findOption(key) == null) {
+        problems.add("unknown option --" + key + " (see --help)");
+        continue;
+      }
+      values.put(key, value);
+    }
+    return values;
+  }
+
+  private static void readPropertiesFile(Path file, Map<String, String> raw, List<String> problems) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      problems.add("config file '" + file + "' cannot be read: " + e.getMessage());
+      return;
+    }
+    for (String key : properties.stringPropertyNames()) {
+      if (findOption(key) == null) {
+        problems.add("config file '" + file + "': unknown key '" + key + "'");
+      } else {
+        raw.put(key, properties.getProperty(key).trim());
+      }
+    }
+  }
+
+  private static ConfigOption findOption(String key) {
+    return ConfigOption.ALL.stream().filter(o -> o.key().equals(key)).findFirst().orElse(null);
+  }
+
+  private static UploadsConfig build(Map<String, String> raw, List<String> problems) {
+    Values v = new Values(raw, problems);
+    Path dataDir = v.get(ConfigOption.DATA_DIR, Path::of, Path.of("data"));
+    // H2 refuses implicit relative paths, and a printed absolute path is clearer anyway.
+    String dataDirText = dataDir.toAbsolutePath().normalize().toString();
+    Function<String, String> expand = s -> s.replace(ConfigOption.DATA_DIR_PLACEHOLDER, dataDirText);
+
+    UploadsConfig.Server server =
+        new UploadsConfig.Server(
+            v.get(ConfigOption.HOST, String::trim, "0.0.0.0"),
+            v.get(ConfigOption.PORT, ConfigValues::parsePort, 1080),
+            v.positiveDuration(ConfigOption.IDLE_TIMEOUT),
+            v.get(ConfigOption.TRUST_PROXY, ConfigValues::parseBoolean, false),
+            v.get(ConfigOption.BENCH_ENDPOINT, ConfigValues::parseBoolean, false));
+
+    UploadsConfig.Storage storage =
+        new UploadsConfig.Storage(
+            dataDir.toAbsolutePath().normalize(),
+            v.get(ConfigOption.UPLOAD_DIR, s -> Path.of(expand.apply(s)).toAbsolutePath().normalize(), dataDir.resolve("uploads")),
+            v.get(ConfigOption.FSYNC, ConfigValues::parseBoolean, true));
+
+    String url = expand.apply(raw.get(ConfigOption.DATABASE_URL.key()).trim());
+    if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+      problems.add(
+          ConfigOption.DATABASE_URL.key()
+              + " = '"
+              + url
+              + "': must start with jdbc:h2: or jdbc:postgresql:");
+    }
+    int poolSize = v.get(ConfigOption.DATABASE_POOL_SIZE, Integer::parseInt, 10);
+    if (poolSize < 1) {
+      v.problem(ConfigOption.DATABASE_POOL_SIZE, "must be at least 1");
+    }
+    UploadsConfig.Database database =
+        new UploadsConfig.Database(
+            url,
+            raw.get(ConfigOption.DATABASE_USER.key()),
+            new Secret(raw.get(ConfigOption.DATABASE_PASSWORD.key())),
+            poolSize);
+
+    long maxSize = v.get(ConfigOption.MAX_SIZE, ConfigValues::parseSize, 1L);
+    if (maxSize < 1) {
+      v.problem(ConfigOption.MAX_SIZE, "must be at least 1 byte");
+    }
+    long checkpoint = v.get(ConfigOption.CHECKPOINT, ConfigValues::parseSize, 1L << 24);
+    if (checkpoint < 64 * 1024) {
+      v.problem(ConfigOption.CHECKPOINT, "must be at least 64KiB");
+    }
+    UploadsConfig.Tus tus =
+        new UploadsConfig.Tus(
+            maxSize,
+            v.positiveDuration(ConfigOption.EXPIRATION),
+            v.positiveDuration(ConfigOption.LOCK_WAIT),
+            checkpoint);
+
+    List<String> origins =
+        Arrays.stream(raw.get(ConfigOption.CORS_ORIGINS.key()).split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList();
+    for (String origin : origins) {
+      if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+        v.problem(ConfigOption.CORS_ORIGINS, "'" + origin + "' is not an origin like https://example.com");
+      }
+    }
+    if (origins.isEmpty()) {
+      v.problem(ConfigOption.CORS_ORIGINS, "must list at least one origin, or *");
+    }
+    return new UploadsConfig(server, storage, database, tus, new UploadsConfig.Cors(origins));
+  }
+
+  /** Typed reads of raw values that record a problem instead of throwing. */
+  private record Values(Map<String, String> raw, List<String> problems) {
+    <T> T get(ConfigOption option, Function<String, T> parser, T fallback) {
+      String text = raw.get(option.key());
+      try {
+        return parser.apply(text);
+      } catch (RuntimeException e) {
+        problem(option, e.getMessage() == null ? "invalid value" : e.getMessage());
+        return fallback;
+      }
+    }
+
+    Duration positiveDuration(ConfigOption option) {
+      Duration d = get(option, ConfigValues::parseDuration, Duration.ofSeconds(1));
+      if (d.isZero() || d.isNegative()) {
+        problem(option, "must be positive");
+      }
+      return d;
+    }
+
+    void problem(ConfigOption option, String message) {
+      String shown = option.isSecret() ? "****" : raw.get(option.key());
+      problems.add(
+          option.key() + " (" + option.env() + ") = '" + shown + "': " + message);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package com.xeadline.uploads.config;
+
+import java.util.List;
+
+/**
+ * One configuration option: its key (properties file and {@code --key=value} flag), its
+ * environment variable, its default and what it means. {@link #ALL} is the single list the loader,
+ * {@code --help} and the README table are made from.
+ */
+public record ConfigOption(String key, String env, String defaultValue, String description) {
+
+  public static final String DATA_DIR_PLACEHOLDER = "${storage.data-dir}";
+
+  public static final ConfigOption HOST =
+      new ConfigOption("server.host", "UPLOADS_HOST", "0.0.0.0", "Interface to listen on");
+  public static final ConfigOption PORT =
+      new ConfigOption("server.port", "UPLOADS_PORT", "1080", "HTTP port (0 picks a free one)");
+  public static final ConfigOption IDLE_TIMEOUT =
+      new ConfigOption(
+          "server.idle-timeout",
+          "UPLOADS_IDLE_TIMEOUT",
+          "30s",
+          "A request body that sends nothing for this long is cut off, which frees its upload's lock");
+  public static final ConfigOption TRUST_PROXY =
+      new ConfigOption(
+          "server.trust-proxy",
+          "UPLOADS_TRUST_PROXY",
+          "false",
+          "Build URLs from Forwarded / X-Forwarded-Proto, -Host, -Port, -Prefix (only behind a proxy you run)");
+  public static final ConfigOption BENCH_ENDPOINT =
+      new ConfigOption(
+          "server.bench-endpoint",
+          "UPLOADS_BENCH_ENDPOINT",
+          "false",
+          "Serve PATCH /bench/discard, which reads and drops a body (benchmark ceiling only)");
+  public static final ConfigOption DATA_DIR =
+      new ConfigOption(
+          "storage.data-dir", "UPLOADS_DATA_DIR", "./data", "Directory for the database and files");
+  public static final ConfigOption UPLOAD_DIR =
+      new ConfigOption(
+          "storage.upload-dir",
+          "UPLOAD_TMP_DIR",
+          DATA_DIR_PLACEHOLDER + "/uploads",
+          "Directory for the bytes of uploads");
+  public static final ConfigOption FSYNC =
+      new ConfigOption(
+          "storage.fsync",
+          "UPLOADS_FSYNC",
+          "true",
+          "Force bytes to disk before an offset is acknowledged");
+  public static final ConfigOption DATABASE_URL =
+      new ConfigOption(
+          "database.url",
+          "DATABASE_URL",
+          "jdbc:h2:file:" + DATA_DIR_PLACEHOLDER + "/db/uploads;WRITE_DELAY=0",
+          "JDBC URL: jdbc:h2:... (default, embedded) or jdbc:postgresql://host/db");
+  public static final ConfigOption DATABASE_USER =
+      new ConfigOption("database.user", "DATABASE_USER", "", "Database user");
+  public static final ConfigOption DATABASE_PASSWORD =
+      new ConfigOption(
+          "database.password", "DATABASE_PASSWORD", "", "Database password (never logged)");
+  public static final ConfigOption DATABASE_POOL_SIZE =
+      new ConfigOption(
+          "database.pool-size", "DATABASE_POOL_SIZE", "10", "Maximum database connections");
+  public static final ConfigOption MAX_SIZE =
+      new ConfigOption(
+          "tus.max-size", "UPLOADS_MAX_SIZE", "500MiB", "Largest upload accepted (Tus-Max-Size)");
+  public static final ConfigOption EXPIRATION =
+      new ConfigOption(
+          "tus.expiration",
+          "UPLOADS_EXPIRATION",
+          "24h",
+          "An unfinished upload idle for this long expires (Upload-Expires) and is removed");
+  public static final ConfigOption LOCK_WAIT =
+      new ConfigOption(
+          "tus.lock-wait",
+          "UPLOADS_LOCK_WAIT",
+          "2s",
+          "How long a PATCH or DELETE waits for another request on the same upload before 423");
+  public static final ConfigOption CHECKPOINT =
+      new ConfigOption(
+          "tus.checkpoint",
+          "UPLOADS_CHECKPOINT",
+          "16MiB",
+          "Within one PATCH, make the offset durable every so many bytes");
+  public static final ConfigOption CORS_ORIGINS =
+      new ConfigOption(
+          "cors.allowed-origins",
+          "UPLOADS_CORS_ORIGINS",
+          "*",
+          "Comma-separated browser origins allowed to call the server, or *");
+
+  public static final List<ConfigOption> ALL =
+      List.of(
+          HOST,
+          PORT,
+          IDLE_TIMEOUT,
+          TRUST_PROXY,
+          BENCH_ENDPOINT,
+          DATA_DIR,
+          UPLOAD_DIR,
+          FSYNC,
+          DATABASE_URL,
+          DATABASE_USER,
+          DATABASE_PASSWORD,
+          DATABASE_POOL_SIZE,
+          MAX_SIZE,
+          EXPIRATION,
+          LOCK_WAIT,
+          CHECKPOINT,
+          CORS_ORIGINS);
+
+  public boolean isSecret() {
+    return this == DATABASE_PASSWORD;
+  }
+}

@@ -1,0 +1,39 @@
+package com.xeadline.uploads.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The whole configuration of one server process: immutable, validated once at start-up. */
+public record UploadsConfig(
+    Server server, Storage storage, Database database, Tus tus, Cors cors) {
+
+  public record Server(
+      String host, int port, Duration idleTimeout, boolean trustProxy, boolean benchEndpoint) {}
+
+  /**
+   * {@code dataDir} holds everything the server keeps; {@code uploadDir} the bytes of uploads in
+   * progress (and, until a storage provider takes them, finished ones).
+   */
+  public record Storage(Path dataDir, Path uploadDir, boolean fsync) {}
+
+  public record Database(String url, String user, Secret password, int poolSize) {
+    public boolean isPostgres() {
+      return url.startsWith("jdbc:postgresql:");
+    }
+  }
+
+  /**
+   * {@code checkpointBytes}: during one long PATCH the offset is made durable every so many bytes,
+   * so a crash loses at most that much of an acknowledged-in-progress request.
+   */
+  public record Tus(
+      long maxSize, Duration expiration, Duration lockWait, long checkpointBytes) {}
+
+  /** {@code allowedOrigins} holds "*" alone when any origin may call. */
+  public record Cors(List<String> allowedOrigins) {
+    public boolean anyOrigin() {
+      return allowedOrigins.contains("*");
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package com.xeadline.uploads.server;
+
+import com.xeadline.uploads.config.UploadsConfig;
+import java.time.Duration;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.CrossOriginHandler;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/** Jetty with virtual threads, one HTTP connector and CORS in front of the given handler. */
+final class HttpServerFactory {
+  static final Set<String> TUS_REQUEST_HEADERS =
+      Set.of(
+          "Authorization",
+          "Content-Type",
+          "Tus-Resumable",
+          "Upload-Length",
+          "Upload-Metadata",
+          "Upload-Offset",
+          "Upload-Defer-Length",
+          "Upload-Concat",
+          "Upload-Checksum",
+          "X-HTTP-Method-Override",
+          "X-Requested-With",
+          "X-Request-Id",
+          "Range",
+          "If-Range",
+          "If-None-Match");
+
+  static final Set<String> TUS_RESPONSE_HEADERS =
+      Set.of(
+          "Location",
+          "Upload-Offset",
+          "Upload-Length",
+          "Upload-Metadata",
+          "Upload-Expires",
+          "Upload-Defer-Length",
+          "Upload-Concat",
+          "Tus-Resumable",
+          "Tus-Version",
+          "Tus-Extension",
+          "Tus-Max-Size",
+          "Tus-Checksum-Algorithm",
+          "Content-Range",
+          "Content-Disposition",
+          "Accept-Ranges",
+          "ETag",
+          "X-Request-Id");
+
+  private HttpServerFactory() {}
+
+  static Server create(UploadsConfig config, Handler application) {
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName("http");
+    // Blocking request handling runs on virtual threads: one cheap thread per upload in flight.
+    threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("upload-"));
+    Server server = new Server(threads);
+
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(true);
+    http.setRequestHeaderSize(64 * 1024);
+    if (config.server().trustProxy()) {
+      http.addCustomizer(new ForwardedRequestCustomizer());
+    }
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(config.server().host());
+    connector.setPort(config.server().port());
+    connector.setIdleTimeout(config.server().idleTimeout().toMillis());
+    server.addConnector(connector);
+
+    CrossOriginHandler cors = new CrossOriginHandler();
+    cors.setAllowedOriginPatterns(originPatterns(config.cors()));
+    cors.setAllowedMethods(Set.of("GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"));
+    cors.setAllowedHeaders(TUS_REQUEST_HEADERS);
+    cors.setExposedHeaders(TUS_RESPONSE_HEADERS);
+    cors.setAllowCredentials(false);
+    cors.setPreflightMaxAge(Duration.ofDays(1));
+    cors.setHandler(application);
+    server.setHandler(cors);
+    server.setStopTimeout(5_000);
+    return server;
+  }
+
+  private static Set<String> originPatterns(UploadsConfig.Cors cors) {
+    if (cors.anyOrigin()) {
+      return Set.of(".*");
+    }
+    return cors.allowedOrigins().stream().map(Pattern::quote).collect(Collectors.toSet());
+  }
+}

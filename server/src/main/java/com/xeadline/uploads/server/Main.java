@@ -1,0 +1,57 @@
+package com.xeadline.uploads.server;
+
+import com.xeadline.uploads.config.ConfigException;
+import com.xeadline.uploads.config.ConfigLoader;
+import com.xeadline.uploads.config.HelpText;
+import com.xeadline.uploads.config.UploadsConfig;
+import java.time.Clock;
+import java.util.List;
+
+/** {@code java -jar xeadline-uploads.jar [serve] [--key=value ...]}. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> arguments = List.of(args);
+    if (!arguments.isEmpty() && arguments.get(0).equals("serve")) {
+      arguments = arguments.subList(1, arguments.size());
+    }
+    if (arguments.contains("--help") || arguments.contains("-h")) {
+      System.out.println(usage());
+      return;
+    }
+    UploadsConfig config;
+    try {
+      config = new ConfigLoader(System.getenv()).load(arguments);
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.err.println("Run with --help to list every option.");
+      System.exit(2);
+      return;
+    }
+    UploadsApp app = UploadsApp.start(config, Clock.systemUTC());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    app.close();
+                  } catch (Exception e) {
+                    System.err.println("shutdown: " + e);
+                  }
+                },
+                "shutdown"));
+    app.join();
+  }
+
+  static String usage() {
+    return """
+        Xeadline Uploads: a resumable upload server (tus 1.0.0) for large video files.
+
+        Usage: java -jar xeadline-uploads.jar [serve] [--key=value ...]
+               java -jar xeadline-uploads.jar --help
+
+        """
+        + HelpText.options();
+  }
+}

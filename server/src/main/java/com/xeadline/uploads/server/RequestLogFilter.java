@@ -1,0 +1,57 @@
+package com.xeadline.uploads.server;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Gives every request an id (the caller's X-Request-Id when it looks sane), logs one line when it
+ * ends, and turns an unexpected exception into a bare 500 that carries the id, logged with its
+ * stack trace.
+ */
+final class RequestLogFilter extends HttpFilter {
+  private static final Logger log = LoggerFactory.getLogger("http");
+  private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  @Override
+  protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    String incoming = request.getHeader("X-Request-Id");
+    String id = incoming != null && SANE_ID.matcher(incoming).matches() ? incoming : UUID.randomUUID().toString();
+    long start = System.nanoTime();
+    MDC.put("request_id", id);
+    response.setHeader("X-Request-Id", id);
+    try {
+      chain.doFilter(request, response);
+    } catch (RuntimeException | ServletException e) {
+      log.atError().setCause(e).addKeyValue("path", request.getRequestURI()).log("http.unhandled_error");
+      if (!response.isCommitted()) {
+        response.reset();
+        response.setHeader("X-Request-Id", id);
+        byte[] body = ("Internal server error (request " + id + ")\n").getBytes(StandardCharsets.UTF_8);
+        response.setStatus(500);
+        response.setContentType("text/plain; charset=utf-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+      }
+    } finally {
+      log.atInfo()
+          .addKeyValue("method", request.getMethod())
+          .addKeyValue("path", request.getRequestURI())
+          .addKeyValue("status", response.getStatus())
+          .addKeyValue("millis", (System.nanoTime() - start) / 1_000_000)
+          .addKeyValue("remote", request.getRemoteAddr())
+          .log("http.request");
+      MDC.remove("request_id");
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package com.xeadline.uploads.server;
+
+import com.xeadline.uploads.config.UploadsConfig;
+import com.xeadline.uploads.tus.Database;
+import com.xeadline.uploads.tus.FileConcatenation;
+import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadFiles;
+import com.xeadline.uploads.tus.UploadLocks;
+import com.xeadline.uploads.tus.UploadSessions;
+import com.xeadline.uploads.tus.protocol.PublicUrls;
+import com.xeadline.uploads.tus.protocol.TusService;
+import jakarta.servlet.DispatcherType;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import me.desair.tus.server.upload.UuidUploadIdFactory;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The composition root: builds every part from the configuration, by hand, and runs them. */
+public final class UploadsApp implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(UploadsApp.class);
+  static final String UPLOAD_PATH = "/files";
+
+  private final Database database;
+  private final Server server;
+  private final ScheduledExecutorService housekeeping;
+
+  private UploadsApp(Database database, Server server, ScheduledExecutorService housekeeping) {
+    this.database = database;
+    this.server = server;
+    this.housekeeping = housekeeping;
+  }
+
+  public static UploadsApp start(UploadsConfig config, Clock clock) throws Exception {
+    Files.createDirectories(config.storage().dataDir());
+    Database database = Database.open(config.database());
+    try {
+      UploadSessions sessions = new UploadSessions(database.jdbi());
+      UploadFiles files = new UploadFiles(config.storage().uploadDir());
+      UuidUploadIdFactory ids = new UuidUploadIdFactory();
+      ids.setUploadUri(UPLOAD_PATH);
+      SqlUploadStorage storage =
+          new SqlUploadStorage(sessions, files, clock, config.tus(), config.storage().fsync(), ids);
+      UploadLocks locks = new UploadLocks();
+      FileConcatenation concatenation = new FileConcatenation(storage, locks);
+      storage.addFinishedListener(concatenation);
+      storage.reconcile();
+      TusService tus =
+          new TusService(
+              storage,
+              concatenation,
+              locks,
+              ids,
+              new PublicUrls(config.server().trustProxy(), UPLOAD_PATH),
+              config.tus().lockWait());
+
+      ServletContextHandler context = new ServletContextHandler("/");
+      context.addFilter(new FilterHolder(new RequestLogFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+      context.addServlet(new ServletHolder("tus", new TusServlet(tus)), UPLOAD_PATH + "/*");
+      context.addServlet(new ServletHolder("health", new HealthServlet(database.jdbi())), "/healthz");
+      if (config.server().benchEndpoint()) {
+        context.addServlet(new ServletHolder("discard", new DiscardServlet()), "/bench/discard");
+      }
+      Server server = HttpServerFactory.create(config, context);
+      server.start();
+
+      ScheduledExecutorService housekeeping =
+          Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("housekeeping").factory());
+      long everySeconds = Math.max(10, Math.min(600, config.tus().expiration().toSeconds() / 4));
+      housekeeping.scheduleWithFixedDelay(
+          () -> removeExpired(storage, locks), everySeconds, everySeconds, TimeUnit.SECONDS);
+
+      UploadsApp app = new UploadsApp(database, server, housekeeping);
+      log.atInfo()
+          .addKeyValue("url", app.baseUri().resolve(UPLOAD_PATH + "/").toString())
+          .addKeyValue("data_dir", config.storage().dataDir().toString())
+          .addKeyValue("upload_dir", config.storage().uploadDir().toString())
+          .addKeyValue("database", config.database().isPostgres() ? "postgresql" : "h2")
+          .addKeyValue("max_size", config.tus().maxSize())
+          .log("Xeadline Uploads listening on {}files/ with data in {}", app.baseUri(), config.storage().dataDir());
+      return app;
+    } catch (Exception e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  private static void removeExpired(SqlUploadStorage storage, UploadLocks locks) {
+    try {
+      int removed = storage.removeExpired(locks);
+      if (removed > 0) {
+        log.atInfo().addKeyValue("removed", removed).log("housekeeping.expired_uploads_removed");
+      }
+    } catch (IOException | RuntimeException e) {
+      log.atWarn().setCause(e).log("housekeeping.failed");
+    }
+  }
+
+  public int port() {
+    return ((NetworkConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  /** {@code http://host:port/} as seen from this machine. */
+  public URI baseUri() {
+    String host = ((NetworkConnector) server.getConnectors()[0]).getHost();
+    if (host == null || host.equals("0.0.0.0") || host.equals("::")) {
+      host = "localhost";
+    }
+    return URI.create("http://" + host + ":" + port() + "/");
+  }
+
+  public void join() throws InterruptedException {
+    server.join();
+  }
+
+  @Override
+  public void close() throws Exception {
+    housekeeping.shutdownNow();
+    server.stop();
+    database.close();
+  }
+
+}

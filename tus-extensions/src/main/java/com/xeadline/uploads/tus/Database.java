@@ -1,0 +1,48 @@
+package com.xeadline.uploads.tus;
+
+import com.xeadline.uploads.config.UploadsConfig;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/** The pooled connection to H2 or PostgreSQL, migrated to the current schema on open. */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+
+  private Database(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+    this.jdbi = Jdbi.create(dataSource);
+  }
+
+  public static Database open(UploadsConfig.Database config) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(config.url());
+    if (!config.user().isEmpty()) {
+      hikari.setUsername(config.user());
+    }
+    if (!config.password().isEmpty()) {
+      hikari.setPassword(config.password().value());
+    }
+    hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setPoolName("uploads-db");
+    HikariDataSource dataSource = new HikariDataSource(hikari);
+    try {
+      Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+    return new Database(dataSource);
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

@@ -1,0 +1,485 @@
+package com.xeadline.uploads.tus;
+
+import com.xeadline.uploads.config.UploadsConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import me.desair.tus.server.exception.TusException;
+import me.desair.tus.server.exception.UploadNotFoundException;
+import me.desair.tus.server.upload.UploadId;
+import me.desair.tus.server.upload.UploadIdFactory;
+import me.desair.tus.server.upload.UploadInfo;
+import me.desair.tus.server.upload.UploadLockingService;
+import me.desair.tus.server.upload.UploadStorageService;
+import me.desair.tus.server.upload.UploadType;
+import me.desair.tus.server.upload.concatenation.UploadConcatenationService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * tus-java-server's storage seam, backed by one SQL row per upload ({@link UploadSessions}) and
+ * one file of bytes ({@link UploadFiles}). The row is the only truth for offset, length, owner,
+ * metadata and expiry; there are no {@code .info} files.
+ *
+ * <p>Durability rule: the row's offset is raised only after the bytes below it are written (and
+ * forced to disk when fsync is on). A request's bytes above the committed offset are cut off
+ * before the next write, so nothing unacknowledged survives into the file.
+ */
+public final class SqlUploadStorage implements UploadStorageService {
+  private static final Logger log = LoggerFactory.getLogger(SqlUploadStorage.class);
+  static final String TOO_LARGE = "The request body is larger than the upload's remaining length";
+
+  private final UploadSessions sessions;
+  private final UploadFiles files;
+  private final Clock clock;
+  private final boolean fsync;
+  private final long checkpointBytes;
+  private final int bufferSize;
+  private final List<UploadFinishedListener> finishedListeners = new CopyOnWriteArrayList<>();
+  private UploadIdFactory idFactory;
+  private long maxUploadSize;
+  private Duration expiration;
+  private UploadConcatenationService concatenationService;
+
+  public SqlUploadStorage(
+      UploadSessions sessions,
+      UploadFiles files,
+      Clock clock,
+      UploadsConfig.Tus tus,
+      boolean fsync,
+      UploadIdFactory idFactory) {
+    this.sessions = sessions;
+    this.files = files;
+    this.clock = clock;
+    this.fsync = fsync;
+    this.checkpointBytes = tus.checkpointBytes();
+    this.bufferSize = 256 * 1024;
+    this.maxUploadSize = tus.maxSize();
+    this.expiration = tus.expiration();
+    this.idFactory = idFactory;
+  }
+
+  public void addFinishedListener(UploadFinishedListener listener) {
+    finishedListeners.add(listener);
+  }
+
+  public UploadFiles files() {
+    return files;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  // ---- our operations ------------------------------------------------------------------------
+
+  /** The live (not expired) row of {@code id}, if {@code ownerKey} owns it. */
+  public Optional<UploadRow> findOwned(String id, String ownerKey) {
+    return sessions
+        .find(id)
+        .filter(row -> Objects.equals(row.userId(), ownerKey))
+        .filter(row -> !row.isExpired(clock.instant()));
+  }
+
+  public Optional<UploadRow> find(String id) {
+    return sessions.find(id);
+  }
+
+  public UploadRow createUpload(NewUpload request) throws IOException {
+    Instant now = clock.instant();
+    String id = UUID.randomUUID().toString();
+    boolean finishedEmpty = Long.valueOf(0).equals(request.length());
+    UploadRow row =
+        new UploadRow(
+            id,
+            request.userId(),
+            request.fileName(),
+            request.length(),
+            request.contentType(),
+            null,
+            0,
+            finishedEmpty ? UploadStatus.COMPLETED : UploadStatus.INITIALIZED,
+            now,
+            now,
+            finishedEmpty ? now : null,
+            finishedEmpty ? finishedUrl(id) : null,
+            request.metadata(),
+            0,
+            request.length() == null && !UploadType.CONCATENATED.name().equals(request.uploadType()),
+            finishedEmpty ? null : now.plus(expiration),
+            request.uploadType(),
+            request.uploadConcat(),
+            request.concatParts(),
+            request.encodedMetadata(),
+            request.creatorIp(),
+            null);
+    files.create(id);
+    try {
+      sessions.insert(row);
+    } catch (RuntimeException e) {
+      files.delete(id);
+      throw e;
+    }
+    log.atInfo()
+        .addKeyValue("upload_id", id)
+        .addKeyValue("user_id", row.userId())
+        .addKeyValue("length", row.length())
+        .log("upload.created");
+    if (finishedEmpty) {
+      notifyFinished(row);
+    }
+    return row;
+  }
+
+  /** Fixes a deferred length (PATCH with Upload-Length); the length can never change after. */
+  public UploadRow declareLength(UploadRow row, long length) {
+    sessions.recordProgress(
+        row.id(), row.offset(), length, clock.instant(), clock.instant().plus(expiration), finishedUrl(row.id()));
+    UploadRow updated = sessions.find(row.id()).orElseThrow();
+    if (updated.isFinished()) {
+      notifyFinished(updated);
+    }
+    return updated;
+  }
+
+  /**
+   * Appends a request body at the row's committed offset and returns the row with its new
+   * offset. The body may not run past the declared length (or, while the length is deferred,
+   * past the maximum upload size): such a request is refused with 413 and none of its bytes are
+   * kept. When the body breaks off (client gone, idle timeout, the lock holder was asked to let
+   * go), what arrived is kept, unless a {@link BodyCheck} is pending, since unverified bytes can't
+   * be acknowledged.
+   */
+  public UploadRow appendBody(UploadRow row, InputStream body, BodyCheck check)
+      throws IOException, TusException {
+    String id = row.id();
+    long start = row.offset();
+    long limit = (row.length() != null ? row.length() : maxUploadSize) - start;
+    long committed = start;
+    long written = 0;
+    boolean refused = true;
+    try (FileChannel channel = files.openForWrite(id)) {
+      if (channel.size() != start) {
+        channel.truncate(start);
+      }
+      channel.position(start);
+      byte[] buffer = new byte[(int) Math.min(bufferSize, Math.max(limit, 1))];
+      long sinceCheckpoint = 0;
+      try {
+        while (true) {
+          // One byte past the limit is asked for, to tell an exact body from an oversized one.
+          int n = body.read(buffer, 0, (int) Math.min(buffer.length, Math.max(limit - written, 1)));
+          if (n < 0) {
+            break;
+          }
+          if (written + n > limit) {
+            throw new TusException(413, TOO_LARGE);
+          }
+          writeFully(channel, buffer, n);
+          written += n;
+          sinceCheckpoint += n;
+          if (!check.pending() && sinceCheckpoint >= checkpointBytes) {
+            committed = commit(channel, row, start + written);
+            sinceCheckpoint = 0;
+          }
+        }
+        check.verify();
+        committed = commit(channel, row, start + written);
+        refused = false;
+      } catch (IOException broken) {
+        refused = false;
+        if (!check.pending() && start + written > committed) {
+          committed = commit(channel, row, start + written);
+        }
+        log.atInfo()
+            .addKeyValue("upload_id", id)
+            .addKeyValue("offset", committed)
+            .addKeyValue("reason", String.valueOf(broken.getMessage()))
+            .log("upload.body_interrupted");
+        throw broken;
+      } finally {
+        // A refused body (too large, checksum mismatch) keeps none of its bytes, checkpointed or
+        // not; a broken one keeps what was committed.
+        long keep = refused ? start : committed;
+        if (channel.size() > keep) {
+          channel.truncate(keep);
+        }
+        if (keep < committed) {
+          sessions.recordProgress(id, keep, row.length(), clock.instant(), expiry(), finishedUrl(id));
+        }
+      }
+    }
+    UploadRow updated = sessions.find(id).orElseThrow(() -> new UploadNotFoundException("Upload " + id + " was removed"));
+    if (updated.isFinished()) {
+      log.atInfo().addKeyValue("upload_id", id).addKeyValue("length", updated.length()).log("upload.finished");
+      notifyFinished(updated);
+    }
+    return updated;
+  }
+
+  private long commit(FileChannel channel, UploadRow row, long offset) throws IOException {
+    if (fsync) {
+      channel.force(false);
+    }
+    sessions.recordProgress(row.id(), offset, row.length(), clock.instant(), expiry(), finishedUrl(row.id()));
+    return offset;
+  }
+
+  private Instant expiry() {
+    return clock.instant().plus(expiration);
+  }
+
+  private static void writeFully(FileChannel channel, byte[] buffer, int length) throws IOException {
+    ByteBuffer wrapped = ByteBuffer.wrap(buffer, 0, length);
+    while (wrapped.hasRemaining()) {
+      channel.write(wrapped);
+    }
+  }
+
+  /** Marks a concatenated final as holding all {@code length} bytes (they are already written). */
+  void completeConcatenation(UploadRow finalRow, long length) {
+    sessions.recordProgress(finalRow.id(), length, length, clock.instant(), null, finishedUrl(finalRow.id()));
+    sessions.find(finalRow.id()).ifPresent(this::notifyFinished);
+  }
+
+  public List<UploadRow> finalsWaitingFor(UploadRow part) {
+    return sessions.findFinalsWaitingFor(part.id(), part.userId());
+  }
+
+  private void notifyFinished(UploadRow row) {
+    for (UploadFinishedListener listener : finishedListeners) {
+      try {
+        listener.uploadFinished(row);
+      } catch (RuntimeException e) {
+        log.atError().addKeyValue("upload_id", row.id()).setCause(e).log("upload.finish_listener_failed");
+      }
+    }
+  }
+
+  public String finishedUrl(String id) {
+    String base = idFactory.getUploadUri();
+    return base + (base.endsWith("/") ? "" : "/") + id;
+  }
+
+  /**
+   * After a crash the file may hold bytes the row never acknowledged (cut them) or, with fsync
+   * off and a power loss, fewer bytes than the row says (lower the row). Run before serving.
+   */
+  public void reconcile() throws IOException {
+    int fixed = 0;
+    for (UploadRow row : sessions.findUnfinished()) {
+      if (!files.exists(row.id())) {
+        files.create(row.id());
+      }
+      long size = files.size(row.id());
+      if (size > row.offset()) {
+        files.truncate(row.id(), row.offset(), fsync);
+        fixed++;
+      } else if (size < row.offset()) {
+        log.atWarn()
+            .addKeyValue("upload_id", row.id())
+            .addKeyValue("row_offset", row.offset())
+            .addKeyValue("file_size", size)
+            .log("upload.offset_lowered_to_file_size");
+        sessions.recordProgress(row.id(), size, row.length(), clock.instant(), row.expiresAt(), null);
+        fixed++;
+      }
+    }
+    log.atInfo().addKeyValue("uploads_fixed", fixed).log("storage.reconciled");
+  }
+
+  /** Removes uploads whose expiry passed; returns how many. */
+  public int removeExpired(UploadLocks locks) throws IOException {
+    int removed = 0;
+    for (UploadRow row : sessions.findExpired(clock.instant())) {
+      if (locks.isLocked(row.id())) {
+        continue;
+      }
+      delete(row.id());
+      removed++;
+      log.atInfo().addKeyValue("upload_id", row.id()).log("upload.expired_removed");
+    }
+    return removed;
+  }
+
+  private void delete(String id) throws IOException {
+    sessions.delete(id);
+    files.delete(id);
+  }
+
+  // ---- tus-java-server's UploadStorageService -------------------------------------------------
+
+  /** The upload id in a URL or path of ours, or null. */
+  public String readId(String url) {
+    UploadId id = idFactory.readUploadId(url);
+    return id == null ? null : id.toString();
+  }
+
+  @Override
+  public UploadInfo getUploadInfo(String uploadUrl, String ownerKey) {
+    UploadId id = idFactory.readUploadId(uploadUrl);
+    if (id == null) {
+      return null;
+    }
+    return findOwned(id.toString(), ownerKey).map(this::toInfo).orElse(null);
+  }
+
+  @Override
+  public UploadInfo getUploadInfo(UploadId id) {
+    return id == null ? null : sessions.find(id.toString()).map(this::toInfo).orElse(null);
+  }
+
+  RowUploadInfo toInfo(UploadRow row) {
+    return new RowUploadInfo(row, clock);
+  }
+
+  @Override
+  public String getUploadUri() {
+    return idFactory.getUploadUri();
+  }
+
+  @Override
+  public UploadInfo append(UploadInfo info, InputStream inputStream)
+      throws IOException, TusException {
+    UploadRow row =
+        sessions.find(info.getId().toString()).orElseThrow(() -> new UploadNotFoundException("Upload not found"));
+    return toInfo(appendBody(row, inputStream, BodyCheck.NONE));
+  }
+
+  @Override
+  public void setMaxUploadSize(Long maxUploadSize) {
+    if (maxUploadSize != null && maxUploadSize > 0) {
+      this.maxUploadSize = maxUploadSize;
+    }
+  }
+
+  @Override
+  public long getMaxUploadSize() {
+    return maxUploadSize;
+  }
+
+  @Override
+  public UploadInfo create(UploadInfo info, String ownerKey) throws IOException {
+    UploadRow row =
+        createUpload(
+            new NewUpload(
+                ownerKey,
+                info.getLength(),
+                info.getEncodedMetadata(),
+                UploadMetadata.decode(info.getEncodedMetadata()),
+                info.getCreatorIpAddresses(),
+                UploadType.REGULAR.name(),
+                null,
+                List.of()));
+    return toInfo(row);
+  }
+
+  /** Persists what tus-java-server's concatenation and expiration handlers change on an info. */
+  @Override
+  public void update(UploadInfo info) throws UploadNotFoundException {
+    String id = info.getId().toString();
+    UploadRow row = sessions.find(id).orElseThrow(() -> new UploadNotFoundException("Upload " + id + " not found"));
+    Long expiresAt = info.getExpirationTimestamp();
+    sessions.updateTusFields(
+        id,
+        info.getLength(),
+        info.getUploadType() == null ? row.uploadType() : info.getUploadType().name(),
+        info.getUploadConcatHeaderValue(),
+        info.getConcatenationPartIds(),
+        expiresAt == null ? null : Instant.ofEpochMilli(expiresAt));
+  }
+
+  @Override
+  public InputStream getUploadedBytes(String uploadUri, String ownerKey)
+      throws IOException, UploadNotFoundException {
+    UploadInfo info = getUploadInfo(uploadUri, ownerKey);
+    if (info == null) {
+      throw new UploadNotFoundException("Upload " + uploadUri + " not found");
+    }
+    return getUploadedBytes(info.getId());
+  }
+
+  @Override
+  public InputStream getUploadedBytes(UploadId id) throws IOException, UploadNotFoundException {
+    if (id == null || !files.exists(id.toString())) {
+      throw new UploadNotFoundException("Upload " + id + " has no bytes");
+    }
+    return files.openStream(id.toString());
+  }
+
+  @Override
+  public void copyUploadTo(UploadInfo info, OutputStream outputStream)
+      throws UploadNotFoundException, IOException {
+    try (FileChannel channel = files.openForRead(info.getId().toString())) {
+      long length = channel.size();
+      long position = 0;
+      var target = Channels.newChannel(outputStream);
+      while (position < length) {
+        position += channel.transferTo(position, length - position, target);
+      }
+    }
+  }
+
+  @Override
+  public void cleanupExpiredUploads(UploadLockingService uploadLockingService) throws IOException {
+    for (UploadRow row : sessions.findExpired(clock.instant())) {
+      if (!uploadLockingService.isLocked(new UploadId(row.id()))) {
+        delete(row.id());
+      }
+    }
+  }
+
+  /**
+   * Called by tus-java-server after any failed request. {@link #appendBody} never commits the
+   * bytes of a refused body and cuts them from the file itself, so there is nothing left to
+   * remove here.
+   */
+  @Override
+  public void removeLastNumberOfBytes(UploadInfo uploadInfo, long byteCount) {}
+
+  @Override
+  public void terminateUpload(UploadInfo uploadInfo) throws IOException {
+    if (uploadInfo != null) {
+      delete(uploadInfo.getId().toString());
+      log.atInfo().addKeyValue("upload_id", uploadInfo.getId().toString()).log("upload.terminated");
+    }
+  }
+
+  @Override
+  public Long getUploadExpirationPeriod() {
+    return expiration.toMillis();
+  }
+
+  @Override
+  public void setUploadExpirationPeriod(Long uploadExpirationPeriod) {
+    if (uploadExpirationPeriod != null && uploadExpirationPeriod > 0) {
+      this.expiration = Duration.ofMillis(uploadExpirationPeriod);
+    }
+  }
+
+  @Override
+  public void setUploadConcatenationService(UploadConcatenationService concatenationService) {
+    this.concatenationService = concatenationService;
+  }
+
+  @Override
+  public UploadConcatenationService getUploadConcatenationService() {
+    return concatenationService;
+  }
+
+  @Override
+  public void setIdFactory(UploadIdFactory idFactory) {
+    this.idFactory = idFactory;
+  }
+}

@@ -1,0 +1,68 @@
+package com.xeadline.uploads.tus;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * The bytes of uploads on local disk, one file per upload named by its id. Ids are UUIDs we
+ * generated, so no client text ever reaches a path.
+ */
+public final class UploadFiles {
+  private final Path dir;
+
+  public UploadFiles(Path dir) throws IOException {
+    this.dir = Files.createDirectories(dir);
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Path path(String id) {
+    return dir.resolve(UUID.fromString(id) + ".bin");
+  }
+
+  public void create(String id) throws IOException {
+    Files.createFile(path(id));
+  }
+
+  public boolean exists(String id) {
+    return Files.exists(path(id));
+  }
+
+  public long size(String id) throws IOException {
+    return Files.size(path(id));
+  }
+
+  public FileChannel openForWrite(String id) throws IOException {
+    return FileChannel.open(path(id), StandardOpenOption.WRITE);
+  }
+
+  public FileChannel openForRead(String id) throws IOException {
+    return FileChannel.open(path(id), StandardOpenOption.READ);
+  }
+
+  public InputStream openStream(String id) throws IOException {
+    return Channels.newInputStream(openForRead(id));
+  }
+
+  /** Cuts the file back to {@code length} bytes, dropping bytes that were never acknowledged. */
+  public void truncate(String id, long length, boolean fsync) throws IOException {
+    try (FileChannel channel = openForWrite(id)) {
+      channel.truncate(length);
+      if (fsync) {
+        channel.force(false);
+      }
+    }
+  }
+
+  public void delete(String id) throws IOException {
+    Files.deleteIfExists(path(id));
+  }
+}

@@ -1,0 +1,239 @@
+package com.xeadline.uploads.tus;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** All SQL on {@code upload_sessions}. */
+public final class UploadSessions {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+
+  private final Jdbi jdbi;
+
+  public UploadSessions(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  public void insert(UploadRow row) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    """
+                    INSERT INTO upload_sessions (id, user_id, file_name, file_size, content_type,
+                      total_chunks, received_chunks, status, created_at, last_activity_at,
+                      completed_at, url, metadata, upload_offset, length_deferred, expires_at,
+                      upload_type, upload_concat, concat_parts, encoded_metadata, creator_ip,
+                      failure_reason)
+                    VALUES (:id, :userId, :fileName, :length, :contentType, :totalChunks,
+                      :receivedChunks, :status, :createdAt, :lastActivityAt, :completedAt, :url,
+                      :metadata, :offset, :lengthDeferred, :expiresAt, :uploadType, :uploadConcat,
+                      :concatParts, :encodedMetadata, :creatorIp, :failureReason)
+                    """)
+                .bind("id", row.id())
+                .bind("userId", row.userId())
+                .bind("fileName", row.fileName())
+                .bind("length", row.length())
+                .bind("contentType", row.contentType())
+                .bind("totalChunks", row.totalChunks())
+                .bind("receivedChunks", row.receivedChunks())
+                .bind("status", row.status().dbValue())
+                .bind("createdAt", utc(row.createdAt()))
+                .bind("lastActivityAt", utc(row.lastActivityAt()))
+                .bind("completedAt", utc(row.completedAt()))
+                .bind("url", row.url())
+                .bind("metadata", toJson(row.metadata()))
+                .bind("offset", row.offset())
+                .bind("lengthDeferred", row.lengthDeferred())
+                .bind("expiresAt", utc(row.expiresAt()))
+                .bind("uploadType", row.uploadType())
+                .bind("uploadConcat", row.uploadConcat())
+                .bind("concatParts", joinParts(row.concatParts()))
+                .bind("encodedMetadata", row.encodedMetadata())
+                .bind("creatorIp", row.creatorIp())
+                .bind("failureReason", row.failureReason())
+                .execute());
+  }
+
+  public Optional<UploadRow> find(String id) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT * FROM upload_sessions WHERE id = :id")
+                .bind("id", id)
+                .map(UploadSessions::mapRow)
+                .findOne());
+  }
+
+  /**
+   * Records a new durable offset. Status, completion time and URL follow from offset and length;
+   * an upload that is still unfinished gets its expiry pushed to {@code expiresAt}.
+   */
+  public void recordProgress(
+      String id, long offset, Long length, Instant now, Instant expiresAt, String finishedUrl) {
+    UploadStatus status = UploadStatus.forProgress(offset, length);
+    boolean done = status == UploadStatus.COMPLETED;
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    """
+                    UPDATE upload_sessions
+                    SET upload_offset = :offset, file_size = :length, status = :status,
+                      last_activity_at = :now, expires_at = :expiresAt,
+                      completed_at = :completedAt, url = :url
+                    WHERE id = :id AND status <> 'failed'
+                    """)
+                .bind("id", id)
+                .bind("offset", offset)
+                .bind("length", length)
+                .bind("status", status.dbValue())
+                .bind("now", utc(now))
+                .bind("expiresAt", done ? null : utc(expiresAt))
+                .bind("completedAt", done ? utc(now) : null)
+                .bind("url", done ? finishedUrl : null)
+                .execute());
+  }
+
+  /** Writes the fields tus-java-server's own handlers may change (concatenation, expiry). */
+  public void updateTusFields(
+      String id,
+      Long length,
+      String uploadType,
+      String uploadConcat,
+      List<String> concatParts,
+      Instant expiresAt) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    """
+                    UPDATE upload_sessions
+                    SET file_size = :length, upload_type = :uploadType,
+                      upload_concat = :uploadConcat, concat_parts = :concatParts,
+                      expires_at = :expiresAt
+                    WHERE id = :id
+                    """)
+                .bind("id", id)
+                .bind("length", length)
+                .bind("uploadType", uploadType)
+                .bind("uploadConcat", uploadConcat)
+                .bind("concatParts", joinParts(concatParts))
+                .bind("expiresAt", utc(expiresAt))
+                .execute());
+  }
+
+  public void delete(String id) {
+    jdbi.useHandle(h -> h.createUpdate("DELETE FROM upload_sessions WHERE id = :id").bind("id", id).execute());
+  }
+
+  /** Unfinished uploads, whose bytes on disk must agree with their offset after a restart. */
+  public List<UploadRow> findUnfinished() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT * FROM upload_sessions WHERE status IN ('initialized', 'in-progress')")
+                .map(UploadSessions::mapRow)
+                .list());
+  }
+
+  public List<UploadRow> findExpired(Instant now) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT * FROM upload_sessions
+                    WHERE status IN ('initialized', 'in-progress') AND expires_at < :now
+                    """)
+                .bind("now", utc(now))
+                .map(UploadSessions::mapRow)
+                .list());
+  }
+
+  /** Unfinished concatenated finals of one owner that list {@code partId} among their parts. */
+  public List<UploadRow> findFinalsWaitingFor(String partId, String userId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT * FROM upload_sessions
+                    WHERE upload_type = 'CONCATENATED' AND status IN ('initialized', 'in-progress')
+                      AND concat_parts LIKE :pattern
+                    """)
+                .bind("pattern", "%" + partId + "%")
+                .map(UploadSessions::mapRow)
+                .filter(row -> java.util.Objects.equals(row.userId(), userId))
+                .list());
+  }
+
+  private static UploadRow mapRow(ResultSet rs, StatementContext ctx) throws SQLException {
+    long length = rs.getLong("file_size");
+    Long lengthOrNull = rs.wasNull() ? null : length;
+    int totalChunks = rs.getInt("total_chunks");
+    Integer totalChunksOrNull = rs.wasNull() ? null : totalChunks;
+    return new UploadRow(
+        rs.getString("id"),
+        rs.getString("user_id"),
+        rs.getString("file_name"),
+        lengthOrNull,
+        rs.getString("content_type"),
+        totalChunksOrNull,
+        rs.getInt("received_chunks"),
+        UploadStatus.fromDb(rs.getString("status")),
+        instant(rs, "created_at"),
+        instant(rs, "last_activity_at"),
+        instant(rs, "completed_at"),
+        rs.getString("url"),
+        fromJson(rs.getString("metadata")),
+        rs.getLong("upload_offset"),
+        rs.getBoolean("length_deferred"),
+        instant(rs, "expires_at"),
+        rs.getString("upload_type"),
+        rs.getString("upload_concat"),
+        splitParts(rs.getString("concat_parts")),
+        rs.getString("encoded_metadata"),
+        rs.getString("creator_ip"),
+        rs.getString("failure_reason"));
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static String joinParts(List<String> parts) {
+    return parts == null || parts.isEmpty() ? null : String.join(" ", parts);
+  }
+
+  private static List<String> splitParts(String parts) {
+    return parts == null || parts.isBlank() ? List.of() : Arrays.asList(parts.split(" "));
+  }
+
+  private static String toJson(Map<String, String> metadata) {
+    try {
+      return metadata == null ? null : JSON.writeValueAsString(metadata);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("metadata cannot be written as JSON", e);
+    }
+  }
+
+  private static Map<String, String> fromJson(String json) {
+    try {
+      return json == null ? Map.of() : JSON.readValue(json, STRING_MAP);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("metadata column holds invalid JSON", e);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package com.xeadline.uploads.tus.protocol;
+
+import com.xeadline.uploads.tus.FileConcatenation;
+import com.xeadline.uploads.tus.NewUpload;
+import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadMetadata;
+import com.xeadline.uploads.tus.UploadRow;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import me.desair.tus.server.HttpHeader;
+import me.desair.tus.server.HttpMethod;
+import me.desair.tus.server.exception.TusException;
+import me.desair.tus.server.upload.UploadStorageService;
+import me.desair.tus.server.upload.UploadType;
+import me.desair.tus.server.util.AbstractRequestHandler;
+import me.desair.tus.server.util.TusServletRequest;
+import me.desair.tus.server.util.TusServletResponse;
+
+/**
+ * POST: creates the row and its empty file, answers 201 with an absolute Location, and with
+ * creation-with-upload streams the body in as a first PATCH would. A final concatenation is
+ * completed at once when all its parts are.
+ */
+final class CreationPostHandler extends AbstractRequestHandler {
+  private final SqlUploadStorage storage;
+  private final FileConcatenation concatenation;
+  private final PublicUrls urls;
+
+  CreationPostHandler(SqlUploadStorage storage, FileConcatenation concatenation, PublicUrls urls) {
+    this.storage = storage;
+    this.concatenation = concatenation;
+    this.urls = urls;
+  }
+
+  @Override
+  public boolean supports(HttpMethod method) {
+    return HttpMethod.POST.equals(method);
+  }
+
+  @Override
+  public void process(
+      HttpMethod method,
+      TusServletRequest request,
+      TusServletResponse response,
+      UploadStorageService uploadStorageService,
+      String ownerKey)
+      throws IOException, TusException {
+    Concat concat = Concat.parse(request.getHeader(HttpHeader.UPLOAD_CONCAT));
+    String encodedMetadata = request.getHeader(HttpHeader.UPLOAD_METADATA);
+    UploadRow row =
+        storage.createUpload(
+            new NewUpload(
+                ownerKey,
+                TusHeaders.nonNegative(request, HttpHeader.UPLOAD_LENGTH),
+                encodedMetadata == null || encodedMetadata.isBlank() ? null : encodedMetadata.trim(),
+                UploadMetadata.decode(encodedMetadata),
+                request.getRemoteAddr(),
+                concat.type().name(),
+                concat.header(),
+                concat.type() == UploadType.CONCATENATED ? concat.partIds(storage) : java.util.List.of()));
+    response.setHeader(HttpHeader.LOCATION, urls.upload(request, row.id()));
+    response.setStatus(HttpServletResponse.SC_CREATED);
+    if (concat.type() == UploadType.CONCATENATED) {
+      concatenation.tryComplete(row);
+    } else if (TusHeaders.hasBody(request)) {
+      row = storage.appendBody(row, request.getContentInputStream(), new ChecksumBodyCheck(request));
+      response.setHeader(HttpHeader.UPLOAD_OFFSET, Long.toString(row.offset()));
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package com.xeadline.uploads.tus.protocol;
+
+import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadMetadata;
+import com.xeadline.uploads.tus.UploadRow;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import me.desair.tus.server.HttpHeader;
+import me.desair.tus.server.HttpMethod;
+import me.desair.tus.server.RequestValidator;
+import me.desair.tus.server.exception.TusException;
+import me.desair.tus.server.upload.UploadStorageService;
+import me.desair.tus.server.upload.UploadType;
+
+/**
+ * POST (creation, creation-defer-length, creation-with-upload, concatenation): the collection URI
+ * with or without its trailing slash, exactly one of Upload-Length / Upload-Defer-Length: 1
+ * (none for a final concatenation), a length within Tus-Max-Size (413), well-formed metadata,
+ * partial uploads of the caller behind Upload-Concat: final, and a body only as
+ * application/offset+octet-stream.
+ */
+final class CreationRequestValidator implements RequestValidator {
+  private final SqlUploadStorage storage;
+
+  CreationRequestValidator(SqlUploadStorage storage) {
+    this.storage = storage;
+  }
+
+  @Override
+  public boolean supports(HttpMethod method) {
+    return HttpMethod.POST.equals(method);
+  }
+
+  @Override
+  public void validate(
+      HttpMethod method,
+      HttpServletRequest request,
+      UploadStorageService uploadStorageService,
+      String ownerKey)
+      throws TusException {
+    String collection = storage.getUploadUri();
+    String uri = request.getRequestURI();
+    if (!uri.equals(collection) && !uri.equals(collection + "/")) {
+      throw new TusException(405, "Uploads are created with POST " + collection + "/");
+    }
+    Concat concat = Concat.parse(request.getHeader(HttpHeader.UPLOAD_CONCAT));
+    Long length = TusHeaders.nonNegative(request, HttpHeader.UPLOAD_LENGTH);
+    String defer = request.getHeader(HttpHeader.UPLOAD_DEFER_LENGTH);
+    if (defer != null && !defer.trim().equals("1")) {
+      throw new TusException(400, "Upload-Defer-Length must be 1");
+    }
+    if (concat.type() == UploadType.CONCATENATED) {
+      if (length != null || defer != null) {
+        throw new TusException(400, "A final concatenation takes its length from its parts");
+      }
+      if (TusHeaders.hasBody(request)) {
+        throw new TusException(400, "A final concatenation cannot carry a body");
+      }
+      checkParts(concat.partIds(storage), ownerKey);
+    } else if ((length == null) == (defer == null)) {
+      throw new TusException(400, "Send exactly one of Upload-Length and Upload-Defer-Length: 1");
+    }
+    if (length != null && length > storage.getMaxUploadSize()) {
+      throw new TusException(
+          413, "Upload-Length " + length + " exceeds Tus-Max-Size " + storage.getMaxUploadSize());
+    }
+    try {
+      UploadMetadata.decode(request.getHeader(HttpHeader.UPLOAD_METADATA));
+    } catch (IllegalArgumentException e) {
+      throw new TusException(400, e.getMessage());
+    }
+    if (TusHeaders.hasBody(request)) {
+      if (!TusHeaders.isOffsetOctetStream(request)) {
+        throw new TusException(
+            415, "A creation request's body must have Content-Type: " + TusHeaders.OFFSET_OCTET_STREAM);
+      }
+      long limit = length != null ? length : storage.getMaxUploadSize();
+      if (request.getContentLengthLong() > limit) {
+        throw new TusException(413, "The body is larger than the upload's length " + limit);
+      }
+    }
+  }
+
+  private void checkParts(List<String> partIds, String ownerKey) throws TusException {
+    if (partIds.isEmpty()) {
+      throw new TusException(400, "Upload-Concat: final must list the partial uploads");
+    }
+    for (String id : partIds) {
+      UploadRow part = id == null ? null : storage.findOwned(id, ownerKey).orElse(null);
+      if (part == null) {
+        throw new TusException(400, "Upload-Concat names an upload that does not exist");
+      }
+      if (!UploadType.PARTIAL.name().equals(part.uploadType())) {
+        throw new TusException(400, "Upload-Concat: final may only list partial uploads");
+      }
+    }
+  }
+}

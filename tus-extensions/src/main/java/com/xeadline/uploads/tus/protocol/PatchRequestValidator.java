@@ -1,0 +1,74 @@
+package com.xeadline.uploads.tus.protocol;
+
+import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadRow;
+import jakarta.servlet.http.HttpServletRequest;
+import me.desair.tus.server.HttpHeader;
+import me.desair.tus.server.HttpMethod;
+import me.desair.tus.server.RequestValidator;
+import me.desair.tus.server.exception.TusException;
+import me.desair.tus.server.upload.UploadStorageService;
+
+/**
+ * The PATCH rules tus-java-server checks loosely or not at all: the exact Content-Type (415), a
+ * well-formed Upload-Offset (400), an Upload-Length only to fix a deferred length, and no body that
+ * could run past the length or the maximum size (413), checked before a byte is read.
+ */
+final class PatchRequestValidator implements RequestValidator {
+  private final SqlUploadStorage storage;
+
+  PatchRequestValidator(SqlUploadStorage storage) {
+    this.storage = storage;
+  }
+
+  @Override
+  public boolean supports(HttpMethod method) {
+    return HttpMethod.PATCH.equals(method);
+  }
+
+  @Override
+  public void validate(
+      HttpMethod method,
+      HttpServletRequest request,
+      UploadStorageService uploadStorageService,
+      String ownerKey)
+      throws TusException {
+    if (!TusHeaders.isOffsetOctetStream(request)) {
+      throw new TusException(415, "PATCH requests must have Content-Type: " + TusHeaders.OFFSET_OCTET_STREAM);
+    }
+    if (TusHeaders.nonNegative(request, HttpHeader.UPLOAD_OFFSET) == null) {
+      throw new TusException(400, "PATCH requests must carry an Upload-Offset header");
+    }
+    UploadRow row = PatchTarget.row(storage, request, ownerKey);
+    if (row == null) {
+      return; // the core's id validator answers 404
+    }
+    Long declared = TusHeaders.nonNegative(request, HttpHeader.UPLOAD_LENGTH);
+    Long length = row.length();
+    if (declared != null) {
+      if (length != null && !length.equals(declared)) {
+        throw new TusException(400, "Upload-Length is already " + length + " and cannot change");
+      }
+      if (declared > storage.getMaxUploadSize()) {
+        throw new TusException(413, "Upload-Length " + declared + " exceeds Tus-Max-Size " + storage.getMaxUploadSize());
+      }
+      if (declared < row.offset()) {
+        throw new TusException(400, "Upload-Length " + declared + " is below the current offset " + row.offset());
+      }
+      length = declared;
+    }
+    long limit = length != null ? length : storage.getMaxUploadSize();
+    long contentLength = request.getContentLengthLong();
+    if (contentLength > 0 && row.offset() + contentLength > limit) {
+      throw new TusException(
+          413,
+          "A body of "
+              + contentLength
+              + " bytes at offset "
+              + row.offset()
+              + " runs past the upload's "
+              + (length != null ? "length " : "maximum size ")
+              + limit);
+    }
+  }
+}

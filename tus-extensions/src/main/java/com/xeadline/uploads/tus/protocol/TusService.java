@@ -1,0 +1,165 @@
+package com.xeadline.uploads.tus.protocol;
+
+import com.xeadline.uploads.tus.FileConcatenation;
+import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadLocks;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import me.desair.tus.server.HttpMethod;
+import me.desair.tus.server.TusFileUploadService;
+import me.desair.tus.server.checksum.ChecksumOptionsRequestHandler;
+import me.desair.tus.server.checksum.validation.ChecksumAlgorithmValidator;
+import me.desair.tus.server.concatenation.ConcatenationHeadRequestHandler;
+import me.desair.tus.server.concatenation.validation.PatchFinalUploadValidator;
+import me.desair.tus.server.core.CoreDefaultResponseHeadersHandler;
+import me.desair.tus.server.core.CoreHeadRequestHandler;
+import me.desair.tus.server.core.CoreOptionsRequestHandler;
+import me.desair.tus.server.core.validation.HttpMethodValidator;
+import me.desair.tus.server.core.validation.IdExistsValidator;
+import me.desair.tus.server.core.validation.TusResumableValidator;
+import me.desair.tus.server.core.validation.UploadOffsetValidator;
+import me.desair.tus.server.creation.CreationHeadRequestHandler;
+import me.desair.tus.server.exception.UploadAlreadyLockedException;
+import me.desair.tus.server.termination.TerminationExtension;
+import me.desair.tus.server.upload.UploadIdFactory;
+import me.desair.tus.server.util.TusServletRequest;
+import me.desair.tus.server.util.TusServletResponse;
+
+/**
+ * tus 1.0.0 on tus-java-server's request pipeline, with our storage and extension set. One writer
+ * per upload: PATCH and DELETE hold the upload's lock; HEAD and GET read the committed row and
+ * never wait.
+ */
+public final class TusService extends TusFileUploadService {
+  private final UploadLocks locks;
+  private final Duration lockWait;
+  private final UploadIdFactory ids;
+
+  public TusService(
+      SqlUploadStorage storage,
+      FileConcatenation concatenation,
+      UploadLocks locks,
+      UploadIdFactory ids,
+      PublicUrls urls,
+      Duration lockWait) {
+    this.locks = locks;
+    this.lockWait = lockWait;
+    this.ids = ids;
+    String uploadPath = ids.getUploadUri();
+    withUploadIdFactory(ids); // resets the factory's URI to the service's previous one
+    withUploadUri(uploadPath);
+    withUploadStorageService(storage);
+    withMaxUploadSize(storage.getMaxUploadSize());
+    storage.setUploadConcatenationService(concatenation);
+    // Same names as the library's extensions, so these replace them in place and in order.
+    addTusExtension(core(storage));
+    addTusExtension(creation(storage, concatenation, urls));
+    addTusExtension(checksum());
+    addTusExtension(new TerminationExtension());
+    addTusExtension(expiration(storage));
+    addTusExtension(concatenation());
+    addTusExtension(download(storage, concatenation));
+  }
+
+  private static Extension core(SqlUploadStorage storage) {
+    return new Extension(
+        "core",
+        List.of(HttpMethod.OPTIONS, HttpMethod.HEAD, HttpMethod.PATCH),
+        List.of(
+            new HttpMethodValidator(),
+            new TusResumableValidator(),
+            new IdExistsValidator(),
+            new PatchRequestValidator(storage),
+            new UploadOffsetValidator()),
+        List.of(
+            new CoreDefaultResponseHeadersHandler(),
+            new TusVersionOnErrorHandler(),
+            new CoreHeadRequestHandler(),
+            new PatchRequestHandler(storage),
+            new CoreOptionsRequestHandler()));
+  }
+
+  private static Extension creation(
+      SqlUploadStorage storage, FileConcatenation concatenation, PublicUrls urls) {
+    return new Extension(
+        "creation",
+        List.of(HttpMethod.OPTIONS, HttpMethod.HEAD, HttpMethod.PATCH, HttpMethod.POST),
+        List.of(new CreationRequestValidator(storage)),
+        List.of(
+            new CreationHeadRequestHandler(),
+            new CreationPostHandler(storage, concatenation, urls),
+            new OptionsExtensionsHandler("creation", "creation-defer-length", "creation-with-upload")));
+  }
+
+  private static Extension checksum() {
+    return new Extension(
+        "checksum",
+        List.of(HttpMethod.OPTIONS, HttpMethod.PATCH),
+        List.of(new ChecksumAlgorithmValidator()),
+        List.of(new ChecksumOptionsRequestHandler()));
+  }
+
+  private static Extension expiration(SqlUploadStorage storage) {
+    return new Extension(
+        "expiration",
+        List.of(HttpMethod.OPTIONS, HttpMethod.PATCH, HttpMethod.POST),
+        List.of(),
+        List.of(new OptionsExtensionsHandler("expiration"), new ExpirationHeaderHandler(storage)));
+  }
+
+  private static Extension concatenation() {
+    return new Extension(
+        "concatenation",
+        List.of(HttpMethod.OPTIONS, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.HEAD),
+        List.of(new PatchFinalUploadValidator()),
+        List.of(
+            new OptionsExtensionsHandler("concatenation", "concatenation-unfinished"),
+            new ConcatenationHeadRequestHandler()));
+  }
+
+  private static Extension download(SqlUploadStorage storage, FileConcatenation concatenation) {
+    return new Extension(
+        "download",
+        List.of(HttpMethod.GET),
+        List.of(),
+        List.of(new DownloadHandler(storage, concatenation)));
+  }
+
+  @Override
+  public void process(HttpServletRequest request, HttpServletResponse response, String ownerKey)
+      throws IOException {
+    process(request, response, ownerKey, () -> {});
+  }
+
+  /**
+   * @param cutConnection ends this request's connection; run when another request needs the
+   *     upload this one holds (a client resuming after its earlier connection silently died)
+   */
+  public void process(
+      HttpServletRequest servletRequest,
+      HttpServletResponse servletResponse,
+      String ownerKey,
+      Runnable cutConnection)
+      throws IOException {
+    HttpMethod method = HttpMethod.getMethodIfSupported(servletRequest, getSupportedHttpMethods());
+    TusServletRequest request =
+        new TusServletRequest(new AnnouncedTrailerRequest(servletRequest), false);
+    TusServletResponse response = new TusServletResponse(new PlainTextErrorResponse(servletResponse));
+    var id =
+        HttpMethod.PATCH.equals(method) || HttpMethod.DELETE.equals(method)
+            ? ids.readUploadId(servletRequest.getRequestURI())
+            : null;
+    if (id == null) {
+      processLockedRequest(method, request, response, ownerKey);
+      return;
+    }
+    try (UploadLocks.Lease lease = locks.acquire(id.toString(), lockWait, cutConnection)) {
+      processLockedRequest(method, request, response, ownerKey);
+    } catch (UploadAlreadyLockedException e) {
+      processTusException(method, request, response, ownerKey, e);
+    }
+  }
+}
