@@ -1,0 +1,110 @@
+package com.xeadline.uploads.server;
+
+import com.xeadline.uploads.config.ConfigLoader;
+import com.xeadline.uploads.config.UploadsConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real server on an ephemeral port with a fresh data directory, for integration tests.
+ * {@code flags} are ordinary {@code --key=value} options.
+ */
+final class TestServer implements AutoCloseable {
+  final Path dataDir;
+  final UploadsApp app;
+  final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+  private TestServer(Path dataDir, UploadsApp app) {
+    this.dataDir = dataDir;
+    this.app = app;
+  }
+
+  static TestServer start(String... flags) throws Exception {
+    return start(Files.createTempDirectory("uploads-test"), flags);
+  }
+
+  static TestServer start(Path dataDir, String... flags) throws Exception {
+    List<String> all = new ArrayList<>();
+    all.add("--server.port=0");
+    all.add("--server.host=127.0.0.1");
+    all.add("--storage.data-dir=" + dataDir);
+    all.addAll(List.of(flags));
+    UploadsConfig config = new ConfigLoader(Map.of()).load(all);
+    return new TestServer(dataDir, UploadsApp.start(config, Clock.systemUTC()));
+  }
+
+  URI uri(String path) {
+    return app.baseUri().resolve(path);
+  }
+
+  /** A request builder for {@code path} (or an absolute URL) with Tus-Resumable set. */
+  HttpRequest.Builder tus(String pathOrUrl) {
+    URI target = pathOrUrl.startsWith("http") ? URI.create(pathOrUrl) : uri(pathOrUrl);
+    return HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30)).header("Tus-Resumable", "1.0.0");
+  }
+
+  HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<byte[]> sendForBytes(HttpRequest request) throws IOException, InterruptedException {
+    return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** POST /files/ with Upload-Length; returns the Location. */
+  String create(long length, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder b = tus("/files/").header("Upload-Length", Long.toString(length));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    HttpResponse<String> response = send(b.POST(HttpRequest.BodyPublishers.noBody()).build());
+    if (response.statusCode() != 201) {
+      throw new IllegalStateException("create failed: " + response.statusCode() + " " + response.body());
+    }
+    return response.headers().firstValue("Location").orElseThrow();
+  }
+
+  HttpResponse<String> patch(String location, long offset, byte[] body, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        tus(location)
+            .header("Upload-Offset", Long.toString(offset))
+            .header("Content-Type", "application/offset+octet-stream")
+            .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(body));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return send(b.build());
+  }
+
+  HttpResponse<String> head(String location) throws IOException, InterruptedException {
+    return send(tus(location).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    app.close();
+  }
+}
