@@ -1,0 +1,87 @@
+package com.xeadline.uploads.server;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The server in a separate JVM, so a test can kill it the hard way (SIGKILL). */
+final class ChildServer implements AutoCloseable {
+  final Process process;
+  final int port;
+
+  private ChildServer(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  static ChildServer start(Path dataDir, String... flags) throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.add("--server.host=127.0.0.1");
+    command.add("--server.port=" + port);
+    command.add("--storage.data-dir=" + dataDir);
+    command.addAll(List.of(flags));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dataDir.resolve("child-" + System.nanoTime() + ".log").toFile())
+            .start();
+    ChildServer child = new ChildServer(process, port);
+    child.awaitHealthy();
+    return child;
+  }
+
+  URI base() {
+    return URI.create("http://127.0.0.1:" + port + "/");
+  }
+
+  private void awaitHealthy() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("child server exited with " + process.exitValue());
+      }
+      try {
+        HttpResponse<String> health =
+            http.send(HttpRequest.newBuilder(base().resolve("/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+        if (health.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(100);
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException("child server did not become healthy");
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, no close. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      process.waitFor();
+    }
+  }
+}
