@@ -36,7 +36,8 @@ final class PatchRequestValidator implements RequestValidator {
     if (!TusHeaders.isOffsetOctetStream(request)) {
       throw new TusException(415, "PATCH requests must have Content-Type: " + TusHeaders.OFFSET_OCTET_STREAM);
     }
-    if (TusHeaders.nonNegative(request, HttpHeader.UPLOAD_OFFSET) == null) {
+    Long claimedOffset = TusHeaders.nonNegative(request, HttpHeader.UPLOAD_OFFSET);
+    if (claimedOffset == null) {
       throw new TusException(400, "PATCH requests must carry an Upload-Offset header");
     }
     UploadRow row = PatchTarget.row(storage, request, ownerKey);
@@ -52,20 +53,21 @@ final class PatchRequestValidator implements RequestValidator {
       if (declared > storage.getMaxUploadSize()) {
         throw new TusException(413, "Upload-Length " + declared + " exceeds Tus-Max-Size " + storage.getMaxUploadSize());
       }
-      if (declared < row.offset()) {
+      if (declared < Math.max(row.offset(), claimedOffset)) {
         throw new TusException(400, "Upload-Length " + declared + " is below the current offset " + row.offset());
       }
       length = declared;
     }
     long limit = length != null ? length : storage.getMaxUploadSize();
+    // Measured from the offset the client claims: when that is stale, the answer is 409, not 413.
     long contentLength = request.getContentLengthLong();
-    if (contentLength > 0 && row.offset() + contentLength > limit) {
+    if (contentLength > 0 && claimedOffset + contentLength > limit) {
       throw new TusException(
           413,
           "A body of "
               + contentLength
               + " bytes at offset "
-              + row.offset()
+              + claimedOffset
               + " runs past the upload's "
               + (length != null ? "length " : "maximum size ")
               + limit);

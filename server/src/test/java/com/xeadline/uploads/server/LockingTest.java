@@ -1,0 +1,113 @@
+package com.xeadline.uploads.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** One writer per upload, and no client stuck behind a request whose connection died. */
+class LockingTest {
+  private static final int SIZE = 4 * 1024 * 1024;
+
+  @Test
+  void aSecondConcurrentPatchIsRefusedQuicklyAndNothingIsCorrupted() throws Exception {
+    byte[] source = CrashRecoveryTest.randomBytes(SIZE, 3);
+    try (TestServer server = TestServer.start()) {
+      String location = server.create(SIZE);
+      try (RawPatch first = new RawPatch(URI.create(location), 0, SIZE);
+          RawPatch second = new RawPatch(URI.create(location), 0, SIZE)) {
+        first.send(source, 0, 512 * 1024);
+        Thread.sleep(200);
+        long start = System.nanoTime();
+        second.send(source, 0, 64 * 1024);
+        int status = second.status();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(status).isIn(409, 423);
+        assertThat(millis).isLessThan(5_000);
+      }
+      finish(server, location, source);
+    }
+  }
+
+  @Test
+  void aResumingClientIsNotStuckBehindItsOwnDeadPatch() throws Exception {
+    byte[] source = CrashRecoveryTest.randomBytes(SIZE, 4);
+    try (TestServer server = TestServer.start()) {
+      String location = server.create(SIZE);
+      RawPatch zombie = new RawPatch(URI.create(location), 0, SIZE);
+      zombie.send(source, 0, 1024 * 1024);
+      Thread.sleep(200);
+      // The zombie never sends more and never closes (default idle timeout: 30 s).
+      long start = System.nanoTime();
+      long offset = offsetOf(server.head(location));
+      HttpResponse<String> resumed =
+          server.patch(location, offset, Arrays.copyOfRange(source, (int) offset, SIZE));
+      if (resumed.statusCode() == 409) {
+        // The zombie's bytes were saved when it was cut off: resume from there.
+        offset = offsetOf(server.head(location));
+        assertThat(offset).isEqualTo(1024 * 1024);
+        resumed = server.patch(location, offset, Arrays.copyOfRange(source, (int) offset, SIZE));
+      }
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertThat(resumed.statusCode()).isEqualTo(204);
+      assertThat(millis).isLessThan(5_000);
+      assertThat(zombie.status()).isIn(-1, 400, 408, 409, 500);
+      zombie.close();
+      assertDownloaded(server, location, source);
+    }
+  }
+
+  @Test
+  void aStalledBodyIsCutAtTheIdleTimeoutAndWhatArrivedIsKept() throws Exception {
+    byte[] source = CrashRecoveryTest.randomBytes(SIZE, 5);
+    try (TestServer server = TestServer.start("--server.idle-timeout=1s")) {
+      String location = server.create(SIZE);
+      try (RawPatch stalled = new RawPatch(URI.create(location), 0, SIZE)) {
+        stalled.send(source, 0, 1024 * 1024);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (offsetOf(server.head(location)) == 0 && System.currentTimeMillis() < deadline) {
+          Thread.sleep(100);
+        }
+        assertThat(offsetOf(server.head(location))).isEqualTo(1024 * 1024);
+      }
+      finish(server, location, source);
+    }
+  }
+
+  @Test
+  void aDeleteDuringAPatchTerminatesTheUpload() throws Exception {
+    byte[] source = CrashRecoveryTest.randomBytes(SIZE, 6);
+    try (TestServer server = TestServer.start()) {
+      String location = server.create(SIZE);
+      try (RawPatch writing = new RawPatch(URI.create(location), 0, SIZE)) {
+        writing.send(source, 0, 256 * 1024);
+        Thread.sleep(200);
+        HttpResponse<String> deleted =
+            server.send(server.tus(location).DELETE().build());
+        assertThat(deleted.statusCode()).isEqualTo(204);
+      }
+      assertThat(server.head(location).statusCode()).isEqualTo(404);
+    }
+  }
+
+  private static void finish(TestServer server, String location, byte[] source) throws Exception {
+    long offset = offsetOf(server.head(location));
+    HttpResponse<String> rest = server.patch(location, offset, Arrays.copyOfRange(source, (int) offset, source.length));
+    assertThat(rest.statusCode()).isEqualTo(204);
+    assertDownloaded(server, location, source);
+  }
+
+  private static void assertDownloaded(TestServer server, String location, byte[] source) throws Exception {
+    HttpResponse<byte[]> download = server.sendForBytes(HttpRequest.newBuilder(URI.create(location)).build());
+    assertThat(download.statusCode()).isEqualTo(200);
+    assertThat(TestServer.sha256(download.body())).isEqualTo(TestServer.sha256(source));
+  }
+
+  private static long offsetOf(HttpResponse<String> head) {
+    assertThat(head.statusCode()).isEqualTo(204);
+    return Long.parseLong(head.headers().firstValue("Upload-Offset").orElseThrow());
+  }
+}
