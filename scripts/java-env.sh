@@ -1,19 +1,30 @@
-# Sourced by the scripts: makes `java` a JDK 21 or newer, picking one under /usr/lib/jvm when the
-# default is older (this project's machines default to 17).
+# Sourced by the scripts: puts a JDK 21 or newer first on PATH (and in JAVA_HOME), picking one
+# under /usr/lib/jvm when neither JAVA_HOME nor the default `java` is new enough (this project's
+# machines default to 17).
 java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1
 }
-current_java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-if ! command -v "$current_java" >/dev/null 2>&1 || [ "$(java_major "$current_java")" -lt 21 ]; then
+java_ok() {
+  [ -x "$1/bin/java" ] && [ "$(java_major "$1/bin/java")" -ge 21 ]
+}
+if [ -z "${JAVA_HOME:-}" ] || ! java_ok "$JAVA_HOME"; then
+  unset JAVA_HOME
+  default_java="$(command -v java || true)"
+  if [ -n "$default_java" ]; then
+    default_home="$(dirname "$(dirname "$(readlink -f "$default_java")")")"
+    java_ok "$default_home" && export JAVA_HOME="$default_home"
+  fi
+fi
+if [ -z "${JAVA_HOME:-}" ]; then
   for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
-    if [ -x "$candidate/bin/java" ] && [ "$(java_major "$candidate/bin/java")" -ge 21 ]; then
+    if java_ok "$candidate"; then
       export JAVA_HOME="$candidate"
-      export PATH="$JAVA_HOME/bin:$PATH"
       break
     fi
   done
 fi
-if [ "$(java_major "${JAVA_HOME:+$JAVA_HOME/bin/}java")" -lt 21 ]; then
-  echo "Xeadline Uploads needs Java 21 or newer; set JAVA_HOME to one." >&2
+if [ -z "${JAVA_HOME:-}" ]; then
+  echo "Xeadline Uploads needs Java 21 or newer; install one or set JAVA_HOME." >&2
   exit 1
 fi
+export PATH="$JAVA_HOME/bin:$PATH"

@@ -70,7 +70,7 @@ public final class UploadsApp implements AutoCloseable {
       context.addServlet(new ServletHolder("tus", new TusServlet(tus)), UPLOAD_PATH + "/*");
       context.addServlet(new ServletHolder("health", new HealthServlet(database.jdbi())), "/healthz");
       if (config.server().benchEndpoint()) {
-        context.addServlet(new ServletHolder("discard", new DiscardServlet()), "/bench/discard");
+        context.addServlet(new ServletHolder("discard", new DiscardServlet(config.storage().uploadDir())), "/bench/discard");
       }
       Server server = HttpServerFactory.create(config, context);
       server.start();

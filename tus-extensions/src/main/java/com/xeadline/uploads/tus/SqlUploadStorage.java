@@ -74,6 +74,15 @@ public final class SqlUploadStorage implements UploadStorageService {
     finishedListeners.add(listener);
   }
 
+  /** See {@link UploadSessions#openRequestScope()}. */
+  public void openRequestScope() {
+    sessions.openRequestScope();
+  }
+
+  public void closeRequestScope() {
+    sessions.closeRequestScope();
+  }
+
   public UploadFiles files() {
     return files;
   }
@@ -175,6 +184,9 @@ public final class SqlUploadStorage implements UploadStorageService {
       }
       channel.position(start);
       byte[] buffer = new byte[(int) Math.min(bufferSize, Math.max(limit, 1))];
+      // Written from a direct buffer of our own: on a virtual thread the JDK would otherwise
+      // allocate and free a temporary direct buffer for every write call.
+      ByteBuffer direct = ByteBuffer.allocateDirect(buffer.length);
       long sinceCheckpoint = 0;
       try {
         while (true) {
@@ -186,7 +198,7 @@ public final class SqlUploadStorage implements UploadStorageService {
           if (written + n > limit) {
             throw new TusException(413, TOO_LARGE);
           }
-          writeFully(channel, buffer, n);
+          writeFully(channel, direct, buffer, n);
           written += n;
           sinceCheckpoint += n;
           if (!check.pending() && sinceCheckpoint >= checkpointBytes) {
@@ -240,10 +252,13 @@ public final class SqlUploadStorage implements UploadStorageService {
     return clock.instant().plus(expiration);
   }
 
-  private static void writeFully(FileChannel channel, byte[] buffer, int length) throws IOException {
-    ByteBuffer wrapped = ByteBuffer.wrap(buffer, 0, length);
-    while (wrapped.hasRemaining()) {
-      channel.write(wrapped);
+  private static void writeFully(FileChannel channel, ByteBuffer direct, byte[] buffer, int length)
+      throws IOException {
+    direct.clear();
+    direct.put(buffer, 0, length);
+    direct.flip();
+    while (direct.hasRemaining()) {
+      channel.write(direct);
     }
   }
 

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,12 +22,34 @@ public final class UploadSessions {
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
   private final Jdbi jdbi;
+  private final ThreadLocal<Map<String, Optional<UploadRow>>> requestScope = new ThreadLocal<>();
 
   public UploadSessions(Jdbi jdbi) {
     this.jdbi = jdbi;
   }
 
+  /**
+   * Until {@link #closeRequestScope()}, this thread's repeated reads of a row are answered from
+   * memory (tus-java-server's validators and handlers each look the upload up again); every write
+   * through this class forgets them.
+   */
+  public void openRequestScope() {
+    requestScope.set(new HashMap<>());
+  }
+
+  public void closeRequestScope() {
+    requestScope.remove();
+  }
+
+  private void forgetScopedRows() {
+    Map<String, Optional<UploadRow>> rows = requestScope.get();
+    if (rows != null) {
+      rows.clear();
+    }
+  }
+
   public void insert(UploadRow row) {
+    forgetScopedRows();
     jdbi.useHandle(
         h ->
             h.createUpdate(
@@ -67,6 +90,19 @@ public final class UploadSessions {
   }
 
   public Optional<UploadRow> find(String id) {
+    Map<String, Optional<UploadRow>> rows = requestScope.get();
+    if (rows == null) {
+      return select(id);
+    }
+    Optional<UploadRow> row = rows.get(id);
+    if (row == null) {
+      row = select(id);
+      rows.put(id, row);
+    }
+    return row;
+  }
+
+  private Optional<UploadRow> select(String id) {
     return jdbi.withHandle(
         h ->
             h.createQuery("SELECT * FROM upload_sessions WHERE id = :id")
@@ -81,6 +117,7 @@ public final class UploadSessions {
    */
   public void recordProgress(
       String id, long offset, Long length, Instant now, Instant expiresAt, String finishedUrl) {
+    forgetScopedRows();
     UploadStatus status = UploadStatus.forProgress(offset, length);
     boolean done = status == UploadStatus.COMPLETED;
     jdbi.useHandle(
@@ -112,6 +149,7 @@ public final class UploadSessions {
       String uploadConcat,
       List<String> concatParts,
       Instant expiresAt) {
+    forgetScopedRows();
     jdbi.useHandle(
         h ->
             h.createUpdate(
@@ -132,6 +170,7 @@ public final class UploadSessions {
   }
 
   public void delete(String id) {
+    forgetScopedRows();
     jdbi.useHandle(h -> h.createUpdate("DELETE FROM upload_sessions WHERE id = :id").bind("id", id).execute());
   }
 

@@ -34,6 +34,7 @@ import me.desair.tus.server.util.TusServletResponse;
  * never wait.
  */
 public final class TusService extends TusFileUploadService {
+  private final SqlUploadStorage storage;
   private final UploadLocks locks;
   private final Duration lockWait;
   private final UploadIdFactory ids;
@@ -45,6 +46,7 @@ public final class TusService extends TusFileUploadService {
       UploadIdFactory ids,
       PublicUrls urls,
       Duration lockWait) {
+    this.storage = storage;
     this.locks = locks;
     this.lockWait = lockWait;
     this.ids = ids;
@@ -153,13 +155,24 @@ public final class TusService extends TusFileUploadService {
             ? ids.readUploadId(servletRequest.getRequestURI())
             : null;
     if (id == null) {
-      processLockedRequest(method, request, response, ownerKey);
+      processInRequestScope(method, request, response, ownerKey);
       return;
     }
     try (UploadLocks.Lease lease = locks.acquire(id.toString(), lockWait, cutConnection)) {
-      processLockedRequest(method, request, response, ownerKey);
+      processInRequestScope(method, request, response, ownerKey);
     } catch (UploadAlreadyLockedException e) {
       processTusException(method, request, response, ownerKey, e);
+    }
+  }
+
+  private void processInRequestScope(
+      HttpMethod method, TusServletRequest request, TusServletResponse response, String ownerKey)
+      throws IOException {
+    storage.openRequestScope();
+    try {
+      processLockedRequest(method, request, response, ownerKey);
+    } finally {
+      storage.closeRequestScope();
     }
   }
 }
