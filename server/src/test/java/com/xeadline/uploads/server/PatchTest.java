@@ -1,0 +1,179 @@
+package com.xeadline.uploads.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** PATCH: the core append, with every way a request can be wrong. */
+class PatchTest {
+  private static TestServer server;
+  private final byte[] source = CrashRecoveryTest.randomBytes(64 * 1024, 9);
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = TestServer.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void appendsInPiecesToAByteExactFile() throws Exception {
+    String location = server.create(source.length);
+    int offset = 0;
+    for (int piece : new int[] {1, 1000, 30_000, source.length - 31_001}) {
+      HttpResponse<String> patched = server.patch(location, offset, Arrays.copyOfRange(source, offset, offset + piece));
+      offset += piece;
+      assertThat(patched.statusCode()).isEqualTo(204);
+      assertThat(patched.headers().firstValue("Upload-Offset")).hasValue(Integer.toString(offset));
+      assertThat(patched.headers().firstValue("Tus-Resumable")).hasValue("1.0.0");
+    }
+    assertDownloadedEquals(location, source);
+  }
+
+  @Test
+  void refusesAWrongContentTypeWith415() throws Exception {
+    String location = server.create(source.length);
+    HttpResponse<String> response =
+        server.send(
+            server.tus(location)
+                .header("Upload-Offset", "0")
+                .header("Content-Type", "application/octet-stream")
+                .method("PATCH", BodyPublishers.ofByteArray(source))
+                .build());
+    assertThat(response.statusCode()).isEqualTo(415);
+    assertOffset(location, 0);
+  }
+
+  @Test
+  void refusesAStaleOffsetWith409AndAMissingOneWith400() throws Exception {
+    String location = server.create(source.length);
+    assertThat(server.patch(location, 0, Arrays.copyOf(source, 10)).statusCode()).isEqualTo(204);
+    assertThat(server.patch(location, 0, Arrays.copyOf(source, 10)).statusCode()).isEqualTo(409);
+    assertThat(server.patch(location, 20, Arrays.copyOf(source, 10)).statusCode()).isEqualTo(409);
+    HttpResponse<String> noOffset =
+        server.send(
+            server.tus(location)
+                .header("Content-Type", "application/offset+octet-stream")
+                .method("PATCH", BodyPublishers.ofByteArray(source))
+                .build());
+    assertThat(noOffset.statusCode()).isEqualTo(400);
+    assertOffset(location, 10);
+  }
+
+  @Test
+  void refusesAMissingTusResumableWith412() throws Exception {
+    String location = server.create(source.length);
+    HttpResponse<String> response =
+        server.send(
+            HttpRequest.newBuilder(URI.create(location))
+                .header("Upload-Offset", "0")
+                .header("Content-Type", "application/offset+octet-stream")
+                .method("PATCH", BodyPublishers.ofByteArray(source))
+                .build());
+    assertThat(response.statusCode()).isEqualTo(412);
+    assertThat(response.headers().firstValue("Tus-Version")).hasValue("1.0.0");
+    assertOffset(location, 0);
+  }
+
+  @Test
+  void answers404ForUnknownUploads() throws Exception {
+    assertThat(server.patch("/files/00000000-0000-0000-0000-000000000000", 0, source).statusCode()).isEqualTo(404);
+    assertThat(server.patch("/files/not-an-id", 0, source).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void refusesABodyLongerThanTheRemainderWithoutStoringAnyOfIt() throws Exception {
+    String location = server.create(100);
+    assertThat(server.patch(location, 0, Arrays.copyOf(source, 60)).statusCode()).isEqualTo(204);
+    assertThat(server.patch(location, 60, Arrays.copyOfRange(source, 60, 101)).statusCode()).isEqualTo(413);
+    assertOffset(location, 60);
+    assertThat(Files.size(fileOf(location))).isEqualTo(60);
+    assertThat(server.patch(location, 60, Arrays.copyOfRange(source, 60, 100)).statusCode()).isEqualTo(204);
+    assertDownloadedEquals(location, Arrays.copyOf(source, 100));
+  }
+
+  @Test
+  void refusesAChunkedBodyThatRunsPastTheLengthWithoutStoringAnyOfIt() throws Exception {
+    String location = server.create(1000);
+    HttpResponse<String> chunked =
+        server.send(
+            server.tus(location)
+                .header("Upload-Offset", "0")
+                .header("Content-Type", "application/offset+octet-stream")
+                .method("PATCH", BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(Arrays.copyOf(source, 5000))))
+                .build());
+    assertThat(chunked.statusCode()).isEqualTo(413);
+    assertOffset(location, 0);
+    assertThat(Files.size(fileOf(location))).isZero();
+  }
+
+  @Test
+  void acceptsAChunkedBodyThatFits() throws Exception {
+    String location = server.create(source.length);
+    HttpResponse<String> chunked =
+        server.send(
+            server.tus(location)
+                .header("Upload-Offset", "0")
+                .header("Content-Type", "application/offset+octet-stream")
+                .method("PATCH", BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(source)))
+                .build());
+    assertThat(chunked.statusCode()).isEqualTo(204);
+    assertDownloadedEquals(location, source);
+  }
+
+  @Test
+  void honoursXHttpMethodOverride() throws Exception {
+    String location = server.create(source.length);
+    HttpResponse<String> patched =
+        server.send(
+            server.tus(location)
+                .header("X-HTTP-Method-Override", "PATCH")
+                .header("Upload-Offset", "0")
+                .header("Content-Type", "application/offset+octet-stream")
+                .POST(BodyPublishers.ofByteArray(source))
+                .build());
+    assertThat(patched.statusCode()).isEqualTo(204);
+    assertThat(patched.headers().firstValue("Upload-Offset")).hasValue(Integer.toString(source.length));
+    HttpResponse<String> deleted =
+        server.send(server.tus(location).header("X-HTTP-Method-Override", "DELETE").POST(BodyPublishers.noBody()).build());
+    assertThat(deleted.statusCode()).isEqualTo(204);
+    assertThat(server.head(location).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void refusesToChangeADeclaredLength() throws Exception {
+    String location = server.create(10);
+    assertThat(server.patch(location, 0, Arrays.copyOf(source, 5), "Upload-Length", "11").statusCode()).isEqualTo(400);
+    assertOffset(location, 0);
+  }
+
+  private static void assertOffset(String location, long expected) throws Exception {
+    HttpResponse<String> head = server.head(location);
+    assertThat(head.statusCode()).isEqualTo(204);
+    assertThat(head.headers().firstValue("Upload-Offset")).hasValue(Long.toString(expected));
+  }
+
+  static Path fileOf(String location) {
+    String id = location.substring(location.lastIndexOf('/') + 1);
+    return server.dataDir.resolve("uploads").resolve(id + ".bin");
+  }
+
+  private static void assertDownloadedEquals(String location, byte[] expected) throws Exception {
+    HttpResponse<byte[]> download = server.sendForBytes(HttpRequest.newBuilder(URI.create(location)).build());
+    assertThat(download.statusCode()).isEqualTo(200);
+    assertThat(TestServer.sha256(download.body())).isEqualTo(TestServer.sha256(expected));
+  }
+}
