@@ -40,12 +40,12 @@ record ByteRange(long first, long last) {
       return new Partial(new ByteRange(Math.max(0, length - suffix), length - 1));
     }
     long first = Long.parseLong(m.group(1));
+    if (first >= length) {
+      return new Unsatisfiable();
+    }
     long last = m.group(2).isEmpty() ? length - 1 : Long.parseLong(m.group(2));
     if (last < first) {
       return new Whole();
-    }
-    if (first >= length) {
-      return new Unsatisfiable();
     }
     return new Partial(new ByteRange(first, Math.min(last, length - 1)));
   }
