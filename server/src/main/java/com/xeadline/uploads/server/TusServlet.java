@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 /** {@code /files/*}: hands every method to the tus service. */
 final class TusServlet extends HttpServlet {
   private static final Logger log = LoggerFactory.getLogger(TusServlet.class);
+  /** As much of a refused request's body as is read (and dropped) so its client sees the answer. */
+  private static final long DRAIN_LIMIT = 1024 * 1024;
   private final transient TusService tus;
 
   TusServlet(TusService tus) {
@@ -22,6 +24,9 @@ final class TusServlet extends HttpServlet {
   protected void service(HttpServletRequest request, HttpServletResponse response) {
     try {
       tus.process(request, response, null, () -> cutConnection(request));
+      if (response.getStatus() >= 400) {
+        drain(request);
+      }
     } catch (IOException e) {
       // The client went away, stalled past the idle timeout, or its connection was cut so that a
       // newer request could take the upload; what it sent is already saved.
@@ -29,6 +34,24 @@ final class TusServlet extends HttpServlet {
           .addKeyValue("path", request.getRequestURI())
           .addKeyValue("reason", String.valueOf(e.getMessage()))
           .log("tus.request_broken");
+    }
+  }
+
+  /**
+   * A request refused before its body was read: the connection would be closed under a client
+   * that is still sending, which then sees a broken pipe instead of the status. A small remainder
+   * is read and dropped first, as Go's HTTP server (and so tusd) does.
+   */
+  private static void drain(HttpServletRequest request) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    long drained = 0;
+    var in = request.getInputStream();
+    while (drained < DRAIN_LIMIT && !in.isFinished()) {
+      int n = in.read(buffer);
+      if (n < 0) {
+        break;
+      }
+      drained += n;
     }
   }
 

@@ -166,9 +166,8 @@ class PatchTest {
     assertThat(head.headers().firstValue("Upload-Offset")).hasValue(Long.toString(expected));
   }
 
-  static Path fileOf(String location) {
-    String id = location.substring(location.lastIndexOf('/') + 1);
-    return server.dataDir.resolve("uploads").resolve(id + ".bin");
+  private static Path fileOf(String location) {
+    return PatchTestFiles.of(server, location);
   }
 
   private static void assertDownloadedEquals(String location, byte[] expected) throws Exception {

@@ -8,11 +8,13 @@ import me.desair.tus.server.HttpMethod;
 import me.desair.tus.server.RequestValidator;
 import me.desair.tus.server.exception.TusException;
 import me.desair.tus.server.upload.UploadStorageService;
+import me.desair.tus.server.upload.UploadType;
 
 /**
  * The PATCH rules tus-java-server checks loosely or not at all: the exact Content-Type (415), a
- * well-formed Upload-Offset (400), an Upload-Length only to fix a deferred length, and no body that
- * could run past the length or the maximum size (413), checked before a byte is read.
+ * well-formed Upload-Offset (400), no PATCH to a final concatenation (403), an Upload-Length only
+ * to fix a deferred length, and no body that could run past the length or the maximum size (413),
+ * checked before a byte is read.
  */
 final class PatchRequestValidator implements RequestValidator {
   private final SqlUploadStorage storage;
@@ -43,6 +45,9 @@ final class PatchRequestValidator implements RequestValidator {
     UploadRow row = PatchTarget.row(storage, request, ownerKey);
     if (row == null) {
       return; // the core's id validator answers 404
+    }
+    if (UploadType.CONCATENATED.name().equals(row.uploadType())) {
+      throw new TusException(403, "A final concatenation takes no PATCH; its parts do");
     }
     Long declared = TusHeaders.nonNegative(request, HttpHeader.UPLOAD_LENGTH);
     Long length = row.length();

@@ -13,7 +13,6 @@ import me.desair.tus.server.TusFileUploadService;
 import me.desair.tus.server.checksum.ChecksumOptionsRequestHandler;
 import me.desair.tus.server.checksum.validation.ChecksumAlgorithmValidator;
 import me.desair.tus.server.concatenation.ConcatenationHeadRequestHandler;
-import me.desair.tus.server.concatenation.validation.PatchFinalUploadValidator;
 import me.desair.tus.server.core.CoreDefaultResponseHeadersHandler;
 import me.desair.tus.server.core.CoreHeadRequestHandler;
 import me.desair.tus.server.core.CoreOptionsRequestHandler;
@@ -116,7 +115,7 @@ public final class TusService extends TusFileUploadService {
     return new Extension(
         "concatenation",
         List.of(HttpMethod.OPTIONS, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.HEAD),
-        List.of(new PatchFinalUploadValidator()),
+        List.of(),
         List.of(
             new OptionsExtensionsHandler("concatenation", "concatenation-unfinished"),
             new ConcatenationHeadRequestHandler()));
