@@ -12,26 +12,13 @@ import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The checksum extension: a body is only kept when its digest matches. */
-class ChecksumTest {
+class ChecksumTest extends ServerPerClass {
   private static final byte[] SOURCE = CrashRecoveryTest.randomBytes(200_000, 11);
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({"sha1, SHA-1", "md5, MD5", "sha256, SHA-256", "sha512, SHA-512"})

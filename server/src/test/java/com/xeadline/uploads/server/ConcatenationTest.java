@@ -7,24 +7,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** concatenation and concatenation-unfinished: parallel parts joined into one file. */
-class ConcatenationTest {
+class ConcatenationTest extends ServerPerClass {
   private static final byte[] SOURCE = CrashRecoveryTest.randomBytes(300_001, 12);
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
 
   @Test
   void joinsFinishedPartsIntoAFinalUpload() throws Exception {

@@ -10,24 +10,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** PATCH: the core append, with every way a request can be wrong. */
-class PatchTest {
-  private static TestServer server;
+class PatchTest extends ServerPerClass {
   private final byte[] source = CrashRecoveryTest.randomBytes(64 * 1024, 9);
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
 
   @Test
   void appendsInPiecesToAByteExactFile() throws Exception {

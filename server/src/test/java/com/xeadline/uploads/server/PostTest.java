@@ -8,26 +8,13 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** POST: creation, creation-defer-length, creation-with-upload. */
-class PostTest {
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.start("--tus.max-size=1MiB");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+class PostTest extends ServerPerClass {
 
   static Stream<Arguments> refusedCreations() {
     return Stream.of(
@@ -38,7 +25,7 @@ class PostTest {
         Arguments.of("defer not 1", "/files/", new String[] {"Tus-Resumable", "1.0.0", "Upload-Defer-Length", "2"}, 400),
         Arguments.of("negative length", "/files/", new String[] {"Tus-Resumable", "1.0.0", "Upload-Length", "-1"}, 400),
         Arguments.of("length not a number", "/files/", new String[] {"Tus-Resumable", "1.0.0", "Upload-Length", "ten"}, 400),
-        Arguments.of("above Tus-Max-Size", "/files/", new String[] {"Tus-Resumable", "1.0.0", "Upload-Length", "1048577"}, 413),
+        Arguments.of("above Tus-Max-Size", "/files/", new String[] {"Tus-Resumable", "1.0.0", "Upload-Length", "524288001"}, 413),
         Arguments.of("metadata not base64", "/files/", new String[] {"Tus-Resumable", "1.0.0", "Upload-Length", "10", "Upload-Metadata", "filename ***"}, 400),
         Arguments.of("metadata key twice", "/files/", new String[] {"Tus-Resumable", "1.0.0", "Upload-Length", "10", "Upload-Metadata", "a YQ==,a Yg=="}, 400),
         Arguments.of("bad Upload-Concat", "/files/", new String[] {"Tus-Resumable", "1.0.0", "Upload-Length", "10", "Upload-Concat", "whole"}, 400),
