@@ -7,15 +7,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
  * {@code /bench/discard} (only with server.bench-endpoint): the ceilings the benchmark compares
  * the tus path with. It reads the body with the same buffer size as a tus PATCH and drops it, or,
- * with {@code ?sink=disk}, appends it to one scratch file in the upload directory (restarted once
- * past 1 GiB), as an upload's file grows: what receiving plus writing costs on this machine,
- * without any tus or SQL work.
+ * with {@code ?sink=disk}, appends it to a scratch file in the upload directory (a new one every
+ * GiB; the old ones are kept, since deleting a file would let its dirty pages skip the disk): what
+ * receiving plus writing costs on this machine, without any tus or SQL work.
  */
 final class DiscardServlet extends HttpServlet {
   private final transient Path scratchDir;
@@ -25,12 +26,11 @@ final class DiscardServlet extends HttpServlet {
   }
 
   private FileChannel openScratch() throws IOException {
-    FileChannel file =
-        FileChannel.open(
-            scratchDir.resolve("bench-sink.bin"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    if (file.size() > (1L << 30)) {
-      file.truncate(0);
+    Path current = scratchDir.resolve("bench-sink.bin");
+    if (Files.exists(current) && Files.size(current) >= (1L << 30)) {
+      Files.move(current, scratchDir.resolve("bench-sink-" + System.nanoTime() + ".bin"));
     }
+    FileChannel file = FileChannel.open(current, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     file.position(file.size());
     return file;
   }
