@@ -184,6 +184,9 @@ public final class ConfigLoader {
       String text = raw.get(option.key());
       try {
         return parser.apply(text);
+      } catch (NumberFormatException e) {
+        problem(option, "not a whole number");
+        return fallback;
       } catch (RuntimeException e) {
         problem(option, e.getMessage() == null ? "invalid value" : e.getMessage());
         return fallback;

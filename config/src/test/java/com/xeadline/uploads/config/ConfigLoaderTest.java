@@ -91,6 +91,12 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aNonNumberSaysSo() {
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(List.of("--server.port=abc")))
+        .hasMessageContaining("server.port (UPLOADS_PORT) = 'abc': not a whole number");
+  }
+
+  @Test
   void anUnreadableOrUnknownFileKeyIsAProblem() throws Exception {
     Path file = dir.resolve("bad.properties");
     Files.writeString(file, "server.prot=1\n");
