@@ -162,6 +162,25 @@ public final class ConfigLoader {
             v.positiveDuration(ConfigOption.LOCK_WAIT),
             checkpoint);
 
+    List<String> types =
+        Arrays.stream(raw.get(ConfigOption.ALLOWED_TYPES.key()).split(","))
+            .map(String::trim)
+            .filter(t -> !t.isEmpty())
+            .toList();
+    for (String type : types) {
+      if (!type.matches("[\\w.+-]+/[\\w.+-]+")) {
+        v.problem(ConfigOption.ALLOWED_TYPES, "'" + type + "' is not a media type like video/mp4");
+      }
+    }
+    if (types.isEmpty()) {
+      v.problem(ConfigOption.ALLOWED_TYPES, "must list at least one media type");
+    }
+    long maxChunk = v.get(ConfigOption.MAX_CHUNK, ConfigValues::parseSize, 50L << 20);
+    if (maxChunk < 1) {
+      v.problem(ConfigOption.MAX_CHUNK, "must be at least 1 byte");
+    }
+    UploadsConfig.Rules rules = new UploadsConfig.Rules(types, maxChunk);
+
     List<String> origins =
         Arrays.stream(raw.get(ConfigOption.CORS_ORIGINS.key()).split(","))
             .map(String::trim)
@@ -175,7 +194,7 @@ public final class ConfigLoader {
     if (origins.isEmpty()) {
       v.problem(ConfigOption.CORS_ORIGINS, "must list at least one origin, or *");
     }
-    return new UploadsConfig(server, storage, database, tus, new UploadsConfig.Cors(origins));
+    return new UploadsConfig(server, storage, database, tus, rules, new UploadsConfig.Cors(origins));
   }
 
   /** Typed reads of raw values that record a problem instead of throwing. */

@@ -83,6 +83,18 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "UPLOADS_CHECKPOINT",
           "16MiB",
           "Within one PATCH, make the offset durable every so many bytes");
+  public static final ConfigOption ALLOWED_TYPES =
+      new ConfigOption(
+          "uploads.allowed-types",
+          "UPLOADS_ALLOWED_TYPES",
+          "video/mp4,video/quicktime,video/webm",
+          "Comma-separated media types an upload may declare (tus filetype, JSON contentType)");
+  public static final ConfigOption MAX_CHUNK =
+      new ConfigOption(
+          "api.max-chunk-size",
+          "UPLOADS_MAX_CHUNK_SIZE",
+          "50MiB",
+          "Largest chunk the JSON API's upload-chunk accepts");
   public static final ConfigOption CORS_ORIGINS =
       new ConfigOption(
           "cors.allowed-origins",
@@ -108,6 +120,8 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           EXPIRATION,
           LOCK_WAIT,
           CHECKPOINT,
+          ALLOWED_TYPES,
+          MAX_CHUNK,
           CORS_ORIGINS);
 
   public boolean isSecret() {

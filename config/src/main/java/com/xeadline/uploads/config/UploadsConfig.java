@@ -6,7 +6,7 @@ import java.util.List;
 
 /** The whole configuration of one server process: immutable, validated once at start-up. */
 public record UploadsConfig(
-    Server server, Storage storage, Database database, Tus tus, Cors cors) {
+    Server server, Storage storage, Database database, Tus tus, Rules rules, Cors cors) {
 
   public record Server(
       String host, int port, Duration idleTimeout, boolean trustProxy, boolean benchEndpoint) {}
@@ -29,6 +29,9 @@ public record UploadsConfig(
    */
   public record Tus(
       long maxSize, Duration expiration, Duration lockWait, long checkpointBytes) {}
+
+  /** What every upload must satisfy, whichever API creates it. */
+  public record Rules(List<String> allowedTypes, long maxChunkSize) {}
 
   /** {@code allowedOrigins} holds "*" alone when any origin may call. */
   public record Cors(List<String> allowedOrigins) {

@@ -1,5 +1,6 @@
 package com.xeadline.uploads.server;
 
+import com.xeadline.uploads.tus.UploadGrants;
 import com.xeadline.uploads.tus.protocol.TusService;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,14 +16,22 @@ final class TusServlet extends HttpServlet {
   /** As much of a refused request's body as is read (and dropped) so its client sees the answer. */
   private static final long DRAIN_LIMIT = 1024 * 1024;
   private final transient TusService tus;
+  private final transient UploadGrants grants;
 
-  TusServlet(TusService tus) {
+  TusServlet(TusService tus, UploadGrants grants) {
     this.tus = tus;
+    this.grants = grants;
   }
 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response) {
     try {
+      String grant = request.getParameter("grant");
+      if (grant != null && !grants.verify(grant, lastSegment(request.getRequestURI()), null)) {
+        response.setHeader("Tus-Resumable", "1.0.0");
+        response.sendError(403, "The upload grant is invalid or has expired");
+        return;
+      }
       tus.process(request, response, null, () -> cutConnection(request));
       if (response.getStatus() >= 400) {
         drain(request);
@@ -53,6 +62,10 @@ final class TusServlet extends HttpServlet {
       }
       drained += n;
     }
+  }
+
+  private static String lastSegment(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
   }
 
   private static void cutConnection(HttpServletRequest request) {

@@ -7,6 +7,12 @@ import com.xeadline.uploads.tus.SqlUploadStorage;
 import com.xeadline.uploads.tus.UploadFiles;
 import com.xeadline.uploads.tus.UploadLocks;
 import com.xeadline.uploads.tus.UploadSessions;
+import com.xeadline.uploads.server.api.ApiHandlerFactory;
+import com.xeadline.uploads.server.api.StorageResource;
+import com.xeadline.uploads.tus.UploadGrants;
+import com.xeadline.uploads.tus.UploadRules;
+import com.xeadline.uploads.tus.legacy.ChunkedUploads;
+import com.xeadline.uploads.tus.legacy.UploadChunks;
 import com.xeadline.uploads.tus.protocol.PublicUrls;
 import com.xeadline.uploads.tus.protocol.TusService;
 import jakarta.servlet.DispatcherType;
@@ -22,6 +28,7 @@ import me.desair.tus.server.upload.UuidUploadIdFactory;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
@@ -53,6 +60,11 @@ public final class UploadsApp implements AutoCloseable {
       SqlUploadStorage storage =
           new SqlUploadStorage(sessions, files, clock, config.tus(), config.storage().fsync(), ids);
       UploadLocks locks = new UploadLocks();
+      UploadRules rules = new UploadRules(config.tus().maxSize(), config.rules().allowedTypes());
+      UploadChunks chunks = new UploadChunks(database.jdbi());
+      chunks.releaseAllWriting();
+      UploadGrants grants =
+          new UploadGrants(UploadGrants.loadOrCreateKey(config.storage().dataDir().resolve("keys").resolve("grant.key")), clock);
       FileConcatenation concatenation = new FileConcatenation(storage, locks);
       storage.addFinishedListener(concatenation);
       storage.reconcile();
@@ -63,16 +75,30 @@ public final class UploadsApp implements AutoCloseable {
               locks,
               ids,
               new PublicUrls(config.server().trustProxy(), UPLOAD_PATH),
+              rules,
               config.tus().lockWait());
+      ChunkedUploads chunked =
+          new ChunkedUploads(
+              storage,
+              sessions,
+              chunks,
+              rules,
+              config.rules().maxChunkSize(),
+              config.tus().expiration(),
+              config.storage().fsync(),
+              clock);
+      Handler api =
+          ApiHandlerFactory.create(
+              new StorageResource(chunked, grants, files.dir(), config.rules().maxChunkSize()));
 
       ServletContextHandler context = new ServletContextHandler("/");
       context.addFilter(new FilterHolder(new RequestLogFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
-      context.addServlet(new ServletHolder("tus", new TusServlet(tus)), UPLOAD_PATH + "/*");
+      context.addServlet(new ServletHolder("tus", new TusServlet(tus, grants)), UPLOAD_PATH + "/*");
       context.addServlet(new ServletHolder("health", new HealthServlet(database.jdbi())), "/healthz");
       if (config.server().benchEndpoint()) {
         context.addServlet(new ServletHolder("discard", new DiscardServlet(config.storage().uploadDir())), "/bench/discard");
       }
-      Server server = HttpServerFactory.create(config, context);
+      Server server = HttpServerFactory.create(config, new ApiRouter(api, context));
       server.start();
 
       ScheduledExecutorService housekeeping =

@@ -22,12 +22,17 @@ final class ChildServer implements AutoCloseable {
   }
 
   static ChildServer start(Path dataDir, String... flags) throws Exception {
+    return start(dataDir, List.of(), flags);
+  }
+
+  static ChildServer start(Path dataDir, List<String> jvmOptions, String... flags) throws Exception {
     int port;
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());

@@ -3,7 +3,10 @@ package com.xeadline.uploads.tus;
 import java.util.List;
 import java.util.Map;
 
-/** What a creation request asks for; the store turns it into an {@link UploadRow}. */
+/**
+ * What a creation asks for (a tus POST, or the legacy API's chunked or direct upload); the store
+ * turns it into an {@link UploadRow}.
+ */
 public record NewUpload(
     String userId,
     Long length,
@@ -12,7 +15,10 @@ public record NewUpload(
     String creatorIp,
     String uploadType,
     String uploadConcat,
-    List<String> concatParts) {
+    List<String> concatParts,
+    Integer totalChunks,
+    Long chunkSize,
+    String storageKey) {
 
   public String fileName() {
     return firstOf("filename", "name");

@@ -116,7 +116,7 @@ public final class SqlUploadStorage implements UploadStorageService {
             request.fileName(),
             request.length(),
             request.contentType(),
-            null,
+            request.totalChunks(),
             0,
             finishedEmpty ? UploadStatus.COMPLETED : UploadStatus.INITIALIZED,
             now,
@@ -132,7 +132,9 @@ public final class SqlUploadStorage implements UploadStorageService {
             request.concatParts(),
             request.encodedMetadata(),
             request.creatorIp(),
-            null);
+            null,
+            request.chunkSize(),
+            request.storageKey());
     files.create(id);
     try {
       sessions.insert(row);
@@ -268,6 +270,13 @@ public final class SqlUploadStorage implements UploadStorageService {
     sessions.find(finalRow.id()).ifPresent(this::notifyFinished);
   }
 
+  /** Marks a chunked upload whose chunks are all stored as finished (the bytes are in place). */
+  public void completeChunked(UploadRow row) {
+    sessions.recordProgress(row.id(), row.length(), row.length(), clock.instant(), null, finishedUrl(row.id()));
+    sessions.find(row.id()).ifPresent(this::notifyFinished);
+    log.atInfo().addKeyValue("upload_id", row.id()).addKeyValue("length", row.length()).log("upload.finished");
+  }
+
   public List<UploadRow> finalsWaitingFor(UploadRow part) {
     return sessions.findFinalsWaitingFor(part.id(), part.userId());
   }
@@ -294,6 +303,9 @@ public final class SqlUploadStorage implements UploadStorageService {
   public void reconcile() throws IOException {
     int fixed = 0;
     for (UploadRow row : sessions.findUnfinished()) {
+      if (row.isChunked()) {
+        continue; // chunks sit at their places in a sparse file; their table says which are stored
+      }
       if (!files.exists(row.id())) {
         files.create(row.id());
       }
@@ -396,7 +408,10 @@ public final class SqlUploadStorage implements UploadStorageService {
                 info.getCreatorIpAddresses(),
                 UploadType.REGULAR.name(),
                 null,
-                List.of()));
+                List.of(),
+                null,
+                null,
+                null));
     return toInfo(row);
   }
 

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * One upload as stored in {@code upload_sessions}: the single source of truth for its state.
  * {@code length} is null while the length is deferred; {@code metadata} is the decoded
- * Upload-Metadata, {@code encodedMetadata} the header as the client sent it.
+ * Upload-Metadata, {@code encodedMetadata} the header as the client sent it. {@code totalChunks}
+ * and {@code chunkSize} are set for uploads made through the legacy chunk API.
  */
 public record UploadRow(
     String id,
@@ -31,10 +32,16 @@ public record UploadRow(
     List<String> concatParts,
     String encodedMetadata,
     String creatorIp,
-    String failureReason) {
+    String failureReason,
+    Long chunkSize,
+    String storageKey) {
 
   public boolean isFinished() {
     return length != null && offset == length;
+  }
+
+  public boolean isChunked() {
+    return totalChunks != null;
   }
 
   public boolean isExpired(Instant now) {

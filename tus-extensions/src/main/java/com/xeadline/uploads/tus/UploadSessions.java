@@ -58,11 +58,11 @@ public final class UploadSessions {
                       total_chunks, received_chunks, status, created_at, last_activity_at,
                       completed_at, url, metadata, upload_offset, length_deferred, expires_at,
                       upload_type, upload_concat, concat_parts, encoded_metadata, creator_ip,
-                      failure_reason)
+                      failure_reason, chunk_size, storage_key)
                     VALUES (:id, :userId, :fileName, :length, :contentType, :totalChunks,
                       :receivedChunks, :status, :createdAt, :lastActivityAt, :completedAt, :url,
                       :metadata, :offset, :lengthDeferred, :expiresAt, :uploadType, :uploadConcat,
-                      :concatParts, :encodedMetadata, :creatorIp, :failureReason)
+                      :concatParts, :encodedMetadata, :creatorIp, :failureReason, :chunkSize, :storageKey)
                     """)
                 .bind("id", row.id())
                 .bind("userId", row.userId())
@@ -86,6 +86,8 @@ public final class UploadSessions {
                 .bind("encodedMetadata", row.encodedMetadata())
                 .bind("creatorIp", row.creatorIp())
                 .bind("failureReason", row.failureReason())
+                .bind("chunkSize", row.chunkSize())
+                .bind("storageKey", row.storageKey())
                 .execute());
   }
 
@@ -138,6 +140,49 @@ public final class UploadSessions {
                 .bind("expiresAt", done ? null : utc(expiresAt))
                 .bind("completedAt", done ? utc(now) : null)
                 .bind("url", done ? finishedUrl : null)
+                .execute());
+  }
+
+  /**
+   * Records chunk progress: the number of stored chunks, the contiguous offset they give, and
+   * in-progress (the old service's state once any chunk arrived).
+   */
+  public void recordChunks(String id, int receivedChunks, long offset, Instant now, Instant expiresAt) {
+    forgetScopedRows();
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    """
+                    UPDATE upload_sessions
+                    SET received_chunks = :received, upload_offset = :offset,
+                      status = 'in-progress', last_activity_at = :now, expires_at = :expiresAt
+                    WHERE id = :id AND status IN ('initialized', 'in-progress')
+                    """)
+                .bind("id", id)
+                .bind("received", receivedChunks)
+                .bind("offset", offset)
+                .bind("now", utc(now))
+                .bind("expiresAt", utc(expiresAt))
+                .execute());
+  }
+
+  /** Sets the name and type the client gives at completion. */
+  public void rename(String id, String fileName, String contentType, Map<String, String> metadata, String encodedMetadata) {
+    forgetScopedRows();
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    """
+                    UPDATE upload_sessions
+                    SET file_name = :fileName, content_type = :contentType, metadata = :metadata,
+                      encoded_metadata = :encodedMetadata
+                    WHERE id = :id
+                    """)
+                .bind("id", id)
+                .bind("fileName", fileName)
+                .bind("contentType", contentType)
+                .bind("metadata", toJson(metadata))
+                .bind("encodedMetadata", encodedMetadata)
                 .execute());
   }
 
@@ -214,8 +259,7 @@ public final class UploadSessions {
   }
 
   private static UploadRow mapRow(ResultSet rs, StatementContext ctx) throws SQLException {
-    long length = rs.getLong("file_size");
-    Long lengthOrNull = rs.wasNull() ? null : length;
+    Long lengthOrNull = nullableLong(rs, "file_size");
     int totalChunks = rs.getInt("total_chunks");
     Integer totalChunksOrNull = rs.wasNull() ? null : totalChunks;
     return new UploadRow(
@@ -240,7 +284,14 @@ public final class UploadSessions {
         splitParts(rs.getString("concat_parts")),
         rs.getString("encoded_metadata"),
         rs.getString("creator_ip"),
-        rs.getString("failure_reason"));
+        rs.getString("failure_reason"),
+        nullableLong(rs, "chunk_size"),
+        rs.getString("storage_key"));
+  }
+
+  private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

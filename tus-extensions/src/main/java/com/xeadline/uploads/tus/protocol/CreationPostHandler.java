@@ -7,6 +7,7 @@ import com.xeadline.uploads.tus.UploadMetadata;
 import com.xeadline.uploads.tus.UploadRow;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
 import me.desair.tus.server.HttpHeader;
 import me.desair.tus.server.HttpMethod;
 import me.desair.tus.server.exception.TusException;
@@ -57,7 +58,10 @@ final class CreationPostHandler extends AbstractRequestHandler {
                 request.getRemoteAddr(),
                 concat.type().name(),
                 concat.header(),
-                concat.type() == UploadType.CONCATENATED ? concat.partIds(storage) : java.util.List.of()));
+                concat.type() == UploadType.CONCATENATED ? concat.partIds(storage) : List.of(),
+                null,
+                null,
+                null));
     response.setHeader(HttpHeader.LOCATION, urls.upload(request, row.id()));
     response.setStatus(HttpServletResponse.SC_CREATED);
     if (concat.type() == UploadType.CONCATENATED) {

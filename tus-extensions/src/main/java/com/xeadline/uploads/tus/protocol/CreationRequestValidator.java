@@ -4,7 +4,11 @@ import com.xeadline.uploads.tus.SqlUploadStorage;
 import com.xeadline.uploads.tus.UploadMetadata;
 import com.xeadline.uploads.tus.UploadRow;
 import jakarta.servlet.http.HttpServletRequest;
+import com.xeadline.uploads.tus.NewUpload;
+import com.xeadline.uploads.tus.UploadRules;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import me.desair.tus.server.HttpHeader;
 import me.desair.tus.server.HttpMethod;
 import me.desair.tus.server.RequestValidator;
@@ -21,9 +25,11 @@ import me.desair.tus.server.upload.UploadType;
  */
 final class CreationRequestValidator implements RequestValidator {
   private final SqlUploadStorage storage;
+  private final UploadRules rules;
 
-  CreationRequestValidator(SqlUploadStorage storage) {
+  CreationRequestValidator(SqlUploadStorage storage, UploadRules rules) {
     this.storage = storage;
+    this.rules = rules;
   }
 
   @Override
@@ -64,11 +70,13 @@ final class CreationRequestValidator implements RequestValidator {
       throw new TusException(
           413, "Upload-Length " + length + " exceeds Tus-Max-Size " + storage.getMaxUploadSize());
     }
+    Map<String, String> metadata;
     try {
-      UploadMetadata.decode(request.getHeader(HttpHeader.UPLOAD_METADATA));
+      metadata = UploadMetadata.decode(request.getHeader(HttpHeader.UPLOAD_METADATA));
     } catch (IllegalArgumentException e) {
       throw new TusException(400, e.getMessage());
     }
+    checkDeclaredFile(metadata);
     if (TusHeaders.hasBody(request)) {
       if (!TusHeaders.isOffsetOctetStream(request)) {
         throw new TusException(
@@ -77,6 +85,24 @@ final class CreationRequestValidator implements RequestValidator {
       long limit = length != null ? length : storage.getMaxUploadSize();
       if (request.getContentLengthLong() > limit) {
         throw new TusException(413, "The body is larger than the upload's length " + limit);
+      }
+    }
+  }
+
+  /** The same name and type rules as the JSON API, for what a tus client declares. */
+  private void checkDeclaredFile(Map<String, String> metadata) throws TusException {
+    NewUpload declared = new NewUpload(null, null, null, metadata, null, null, null, List.of(), null, null, null);
+    List<UploadRules.Violation> violations = new ArrayList<>();
+    if (declared.fileName() != null) {
+      rules.checkName(declared.fileName(), violations);
+    }
+    if (!violations.isEmpty()) {
+      throw new TusException(400, "Upload-Metadata filename " + violations.get(0).message());
+    }
+    if (declared.contentType() != null) {
+      rules.checkType(declared.contentType(), violations);
+      if (!violations.isEmpty()) {
+        throw new TusException(415, "Upload-Metadata filetype " + violations.get(0).message());
       }
     }
   }

@@ -49,6 +49,13 @@ final class PatchRequestValidator implements RequestValidator {
     if (UploadType.CONCATENATED.name().equals(row.uploadType())) {
       throw new TusException(403, "A final concatenation takes no PATCH; its parts do");
     }
+    if (row.isChunked()) {
+      long contiguousChunks = row.isFinished() ? row.totalChunks() : row.offset() / row.chunkSize();
+      if (row.receivedChunks() > contiguousChunks) {
+        throw new TusException(
+            409, "Chunks after offset " + row.offset() + " are already stored; finish with upload-chunk");
+      }
+    }
     Long declared = TusHeaders.nonNegative(request, HttpHeader.UPLOAD_LENGTH);
     Long length = row.length();
     if (declared != null) {

@@ -3,6 +3,7 @@ package com.xeadline.uploads.tus.protocol;
 import com.xeadline.uploads.tus.FileConcatenation;
 import com.xeadline.uploads.tus.SqlUploadStorage;
 import com.xeadline.uploads.tus.UploadLocks;
+import com.xeadline.uploads.tus.UploadRules;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -44,6 +45,7 @@ public final class TusService extends TusFileUploadService {
       UploadLocks locks,
       UploadIdFactory ids,
       PublicUrls urls,
+      UploadRules rules,
       Duration lockWait) {
     this.storage = storage;
     this.locks = locks;
@@ -57,7 +59,7 @@ public final class TusService extends TusFileUploadService {
     storage.setUploadConcatenationService(concatenation);
     // Same names as the library's extensions, so these replace them in place and in order.
     addTusExtension(core(storage));
-    addTusExtension(creation(storage, concatenation, urls));
+    addTusExtension(creation(storage, concatenation, urls, rules));
     addTusExtension(checksum());
     addTusExtension(new TerminationExtension());
     addTusExtension(expiration(storage));
@@ -84,11 +86,11 @@ public final class TusService extends TusFileUploadService {
   }
 
   private static Extension creation(
-      SqlUploadStorage storage, FileConcatenation concatenation, PublicUrls urls) {
+      SqlUploadStorage storage, FileConcatenation concatenation, PublicUrls urls, UploadRules rules) {
     return new Extension(
         "creation",
         List.of(HttpMethod.OPTIONS, HttpMethod.HEAD, HttpMethod.PATCH, HttpMethod.POST),
-        List.of(new CreationRequestValidator(storage)),
+        List.of(new CreationRequestValidator(storage, rules)),
         List.of(
             new CreationHeadRequestHandler(),
             new CreationPostHandler(storage, concatenation, urls),

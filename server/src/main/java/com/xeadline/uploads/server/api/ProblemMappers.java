@@ -1,0 +1,65 @@
+package com.xeadline.uploads.server.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.xeadline.uploads.tus.legacy.LegacyApiException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every failure of the JSON API becomes problem+json; only a bug is a 500, logged with its stack. */
+final class ProblemMappers {
+  private static final Logger log = LoggerFactory.getLogger(ProblemMappers.class);
+
+  private ProblemMappers() {}
+
+  static final class Refusals implements ExceptionMapper<LegacyApiException> {
+    @Override
+    public Response toResponse(LegacyApiException e) {
+      return Problem.of(e.status(), e.title(), e.getMessage(), e.violations(), e.extra());
+    }
+  }
+
+  static final class BadJson implements ExceptionMapper<JsonProcessingException> {
+    @Override
+    public Response toResponse(JsonProcessingException e) {
+      return Problem.of(400, "Malformed JSON", e.getOriginalMessage());
+    }
+  }
+
+  static final class BadMultipart implements ExceptionMapper<MultipartReader.MalformedException> {
+    @Override
+    public Response toResponse(MultipartReader.MalformedException e) {
+      return Problem.of(400, "Malformed multipart body", e.getMessage());
+    }
+  }
+
+  /** Jersey's own answers (unknown path 404, wrong method 405, wrong media type 415 ...). */
+  static final class Http implements ExceptionMapper<WebApplicationException> {
+    @Override
+    public Response toResponse(WebApplicationException e) {
+      Response original = e.getResponse();
+      Response.StatusType status = original.getStatusInfo();
+      Response problem = Problem.of(status.getStatusCode(), status.getReasonPhrase(), e.getMessage());
+      if (original.getHeaderString("Allow") != null) {
+        return Response.fromResponse(problem).header("Allow", original.getHeaderString("Allow")).build();
+      }
+      return problem;
+    }
+  }
+
+  static final class Bug implements ExceptionMapper<Throwable> {
+    @Override
+    public Response toResponse(Throwable e) {
+      if (e instanceof java.io.IOException io) {
+        // The client went away or stalled mid-body: nothing left to answer.
+        log.atInfo().addKeyValue("reason", String.valueOf(io.getMessage())).log("api.request_broken");
+        return Problem.of(400, "Request body broken off", "The request body could not be read");
+      }
+      log.atError().setCause(e).log("api.unhandled_error");
+      return Problem.of(500, "Internal Server Error", "An unexpected error occurred", java.util.List.of(), Map.of());
+    }
+  }
+}

@@ -1,0 +1,308 @@
+package com.xeadline.uploads.server.api;
+
+import com.xeadline.uploads.tus.UploadGrants;
+import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.UploadRules;
+import com.xeadline.uploads.tus.legacy.ChunkedUploads;
+import com.xeadline.uploads.tus.legacy.LegacyApiException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The old Xeadline JSON upload API under {@code /api/storage}, as a thin translation onto the
+ * same uploads as tus ({@link ChunkedUploads}).
+ */
+@Path("/api/storage")
+@Produces(MediaType.APPLICATION_JSON)
+public final class StorageResource {
+  static final Duration GRANT_VALIDITY = Duration.ofMinutes(15);
+  private static final long PROBE_DEFAULT = 100 * 1024;
+  private static final long PROBE_MAX = 1024 * 1024;
+  private static final long PROBE_UPLOAD_MAX = 8 * 1024 * 1024;
+  private static final Pattern PROBE_SIZE = Pattern.compile("(\\d{1,9})\\s*(kb|mb|b)?", Pattern.CASE_INSENSITIVE);
+
+  private final ChunkedUploads chunked;
+  private final UploadGrants grants;
+  private final java.nio.file.Path spillDir;
+  private final long maxChunkSize;
+
+  public StorageResource(ChunkedUploads chunked, UploadGrants grants, java.nio.file.Path spillDir, long maxChunkSize) {
+    this.chunked = chunked;
+    this.grants = grants;
+    this.spillDir = spillDir;
+    this.maxChunkSize = maxChunkSize;
+  }
+
+  public record InitRequest(String fileName, Long fileSize, String contentType, Integer totalChunks) {}
+
+  public record CompleteRequest(String uploadId, String fileName, String contentType) {}
+
+  @GET
+  @Path("get-direct-upload-url")
+  public Map<String, Object> directUploadUrl(
+      @QueryParam("fileName") String fileName, @QueryParam("contentType") String contentType, @Context UriInfo uri)
+      throws LegacyApiException, IOException {
+    UploadRow row = chunked.initDirect(null, fileName, contentType, null);
+    URI base = uri.getBaseUri();
+    String grant = grants.grant(row.id(), row.userId(), GRANT_VALIDITY);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("url", base.resolve("/files/" + row.id()).toString());
+    body.put("uploadUrl", base.resolve("/files/" + row.id()) + "?grant=" + grant);
+    return body;
+  }
+
+  @POST
+  @Path("init-chunked-upload")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Map<String, Object> init(InitRequest request) throws LegacyApiException, IOException {
+    if (request == null) {
+      throw LegacyApiException.invalid(List.of(new UploadRules.Violation("body", "must be a JSON object")));
+    }
+    UploadRow row =
+        chunked.init(null, request.fileName(), request.fileSize(), request.contentType(), request.totalChunks(), null);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("uploadId", row.id());
+    body.put("expiresAt", row.expiresAt().toString());
+    return body;
+  }
+
+  /**
+   * Parts are read in order; a chunk that arrives before the uploadId and chunkIndex fields is
+   * spilled to a scratch file (bounded by the chunk size limit) and moved to its place after.
+   */
+  @POST
+  @Path("upload-chunk")
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  public Map<String, Object> uploadChunk(@HeaderParam("Content-Type") String contentType, InputStream body)
+      throws LegacyApiException, IOException {
+    MultipartReader reader = new MultipartReader(body, contentType);
+    String uploadId = null;
+    String chunkIndex = null;
+    java.nio.file.Path spilled = null;
+    ChunkedUploads.Chunk result = null;
+    try {
+      for (MultipartReader.Part part; (part = reader.next()) != null; ) {
+        switch (part.name()) {
+          case "uploadId" -> uploadId = field(part);
+          case "chunkIndex" -> chunkIndex = field(part);
+          case "chunk" -> {
+            if (result != null || spilled != null) {
+              throw LegacyApiException.invalid(List.of(new UploadRules.Violation("chunk", "must be sent once")));
+            }
+            if (uploadId != null && chunkIndex != null) {
+              result = chunked.receive(null, uploadId, index(chunkIndex), part.body());
+            } else {
+              spilled = spill(part.body());
+            }
+          }
+          default -> part.body().transferTo(OutputStream.nullOutputStream());
+        }
+      }
+      if (result == null) {
+        if (uploadId == null || chunkIndex == null || spilled == null) {
+          throw LegacyApiException.invalid(missing(uploadId, chunkIndex, spilled));
+        }
+        try (InputStream in = Files.newInputStream(spilled)) {
+          result = chunked.receive(null, uploadId, index(chunkIndex), in);
+        }
+      }
+    } finally {
+      if (spilled != null) {
+        Files.deleteIfExists(spilled);
+      }
+    }
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("success", true);
+    answer.put("chunkIndex", result.chunkIndex());
+    answer.put("received", result.received());
+    return answer;
+  }
+
+  private static List<UploadRules.Violation> missing(String uploadId, String chunkIndex, java.nio.file.Path chunk) {
+    List<UploadRules.Violation> violations = new java.util.ArrayList<>();
+    if (uploadId == null) {
+      violations.add(new UploadRules.Violation("uploadId", "is required"));
+    }
+    if (chunkIndex == null) {
+      violations.add(new UploadRules.Violation("chunkIndex", "is required"));
+    }
+    if (chunk == null) {
+      violations.add(new UploadRules.Violation("chunk", "is required"));
+    }
+    return violations;
+  }
+
+  private java.nio.file.Path spill(InputStream chunk) throws IOException, LegacyApiException {
+    java.nio.file.Path file = Files.createTempFile(spillDir, "chunk-", ".part");
+    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
+      byte[] buffer = new byte[64 * 1024];
+      long total = 0;
+      for (int n; (n = chunk.read(buffer)) >= 0; ) {
+        total += n;
+        if (total > maxChunkSize) {
+          throw LegacyApiException.invalid(
+              List.of(new UploadRules.Violation("chunk", "must be at most " + maxChunkSize + " bytes")));
+        }
+        out.write(buffer, 0, n);
+      }
+    } catch (IOException | LegacyApiException | RuntimeException e) {
+      Files.deleteIfExists(file);
+      throw e;
+    }
+    return file;
+  }
+
+  private static String field(MultipartReader.Part part) throws IOException, LegacyApiException {
+    byte[] value = part.body().readNBytes(1025);
+    if (value.length > 1024) {
+      throw LegacyApiException.invalid(List.of(new UploadRules.Violation(part.name(), "is too long")));
+    }
+    return new String(value, StandardCharsets.UTF_8).trim();
+  }
+
+  private static int index(String text) throws LegacyApiException {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw LegacyApiException.invalid(List.of(new UploadRules.Violation("chunkIndex", "must be an integer")));
+    }
+  }
+
+  @POST
+  @Path("complete-chunked-upload")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Map<String, Object> complete(CompleteRequest request, @Context UriInfo uri)
+      throws LegacyApiException, IOException {
+    if (request == null || request.uploadId() == null) {
+      throw LegacyApiException.invalid(List.of(new UploadRules.Violation("uploadId", "is required")));
+    }
+    ChunkedUploads.Completed done =
+        chunked.complete(null, request.uploadId(), request.fileName(), request.contentType());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("success", true);
+    body.put("url", uri.getBaseUri().resolve(done.url()).toString());
+    body.put("contentType", done.contentType());
+    body.put("size", done.size());
+    return body;
+  }
+
+  @GET
+  @Path("upload-status")
+  public Map<String, Object> status(@QueryParam("uploadId") String uploadId, @Context UriInfo uri)
+      throws LegacyApiException {
+    UploadRow row = chunked.status(null, uploadId);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("uploadId", row.id());
+    body.put("fileName", row.fileName());
+    body.put("fileSize", row.length());
+    body.put("contentType", row.contentType());
+    body.put("status", row.status().dbValue());
+    body.put("totalChunks", row.totalChunks());
+    body.put("receivedChunks", row.receivedChunks());
+    body.put("createdAt", text(row.createdAt()));
+    body.put("lastActivityAt", text(row.lastActivityAt()));
+    body.put("completedAt", text(row.completedAt()));
+    body.put("url", row.url() == null ? null : uri.getBaseUri().resolve(row.url()).toString());
+    return body;
+  }
+
+  private static String text(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+
+  /** Incompressible bytes for measuring download speed; never cached anywhere. */
+  @GET
+  @Path("network-test")
+  @Produces(MediaType.APPLICATION_OCTET_STREAM)
+  public Response downloadProbe(@QueryParam("size") String size) throws LegacyApiException {
+    long bytes = Math.min(PROBE_MAX, probeSize(size));
+    StreamingOutput stream =
+        out -> {
+          SplittableRandom random = new SplittableRandom();
+          byte[] buffer = new byte[16 * 1024];
+          long left = bytes;
+          while (left > 0) {
+            for (int i = 0; i < buffer.length; i += 8) {
+              long r = random.nextLong();
+              for (int b = 0; b < 8; b++) {
+                buffer[i + b] = (byte) (r >>> (8 * b));
+              }
+            }
+            int n = (int) Math.min(buffer.length, left);
+            out.write(buffer, 0, n);
+            left -= n;
+          }
+        };
+    return Response.ok(stream)
+        .header("Content-Length", bytes)
+        .header("Cache-Control", "no-store, no-cache, must-revalidate, proxy-revalidate")
+        .header("Pragma", "no-cache")
+        .header("Expires", "0")
+        .build();
+  }
+
+  /** The upload direction: how fast the client's bytes arrive, so it can size its chunks. */
+  @POST
+  @Path("network-test")
+  @Consumes(MediaType.WILDCARD)
+  public Map<String, Object> uploadProbe(InputStream body) throws IOException, LegacyApiException {
+    long start = System.nanoTime();
+    byte[] buffer = new byte[64 * 1024];
+    long total = 0;
+    for (int n; (n = body.read(buffer)) >= 0; ) {
+      total += n;
+      if (total > PROBE_UPLOAD_MAX) {
+        throw new LegacyApiException(413, "Probe too large", "Send at most " + PROBE_UPLOAD_MAX + " bytes", List.of(), Map.of());
+      }
+    }
+    long millis = Math.max(1, (System.nanoTime() - start) / 1_000_000);
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("bytes", total);
+    answer.put("millis", millis);
+    answer.put("bytesPerSecond", total * 1000 / millis);
+    return answer;
+  }
+
+  static long probeSize(String size) throws LegacyApiException {
+    if (size == null || size.isBlank()) {
+      return PROBE_DEFAULT;
+    }
+    Matcher m = PROBE_SIZE.matcher(size.trim());
+    if (!m.matches()) {
+      throw LegacyApiException.invalid(List.of(new UploadRules.Violation("size", "must be bytes or a number with kb or mb")));
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(java.util.Locale.ROOT);
+    return switch (unit) {
+      case "kb" -> n * 1024;
+      case "mb" -> n * 1024 * 1024;
+      default -> n;
+    };
+  }
+
+}
