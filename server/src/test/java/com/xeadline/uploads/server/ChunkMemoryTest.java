@@ -15,10 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** 200 MiB of 20 MiB chunks through a server with a 64 MiB heap: chunks are streamed, never held. */
+/** 200 MiB in 50 MiB chunks through a server with a 64 MiB heap: a chunk held whole would not fit. */
 class ChunkMemoryTest {
-  private static final int CHUNK = 20 * 1024 * 1024;
-  private static final int CHUNKS = 10;
+  private static final int CHUNK = 50 * 1024 * 1024;
+  private static final int CHUNKS = 4;
   @TempDir Path dataDir;
 
   @Test
