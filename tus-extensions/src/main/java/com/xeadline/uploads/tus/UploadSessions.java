@@ -144,23 +144,25 @@ public final class UploadSessions {
   }
 
   /**
-   * Records chunk progress: the number of stored chunks, the contiguous offset they give, and
-   * in-progress (the old service's state once any chunk arrived).
+   * Records chunk progress: the count of stored chunks and the contiguous offset they give, and
+   * in-progress (the old service's state once any chunk arrived). Computed inside the statement so
+   * parallel chunks never write back a stale count or move the offset backwards.
    */
-  public void recordChunks(String id, int receivedChunks, long offset, Instant now, Instant expiresAt) {
+  public void recordChunks(String id, long contiguousOffset, Instant now, Instant expiresAt) {
     forgetScopedRows();
     jdbi.useHandle(
         h ->
             h.createUpdate(
                     """
                     UPDATE upload_sessions
-                    SET received_chunks = :received, upload_offset = :offset,
+                    SET received_chunks = (SELECT COUNT(*) FROM upload_chunks
+                                           WHERE upload_id = :id AND state = 'stored'),
+                      upload_offset = GREATEST(upload_offset, :offset),
                       status = 'in-progress', last_activity_at = :now, expires_at = :expiresAt
                     WHERE id = :id AND status IN ('initialized', 'in-progress')
                     """)
                 .bind("id", id)
-                .bind("received", receivedChunks)
-                .bind("offset", offset)
+                .bind("offset", contiguousOffset)
                 .bind("now", utc(now))
                 .bind("expiresAt", utc(expiresAt))
                 .execute());

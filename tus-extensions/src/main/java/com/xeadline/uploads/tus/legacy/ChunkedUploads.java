@@ -159,9 +159,7 @@ public final class ChunkedUploads {
       contiguous++;
     }
     long prefix = Math.min((long) contiguous * row.chunkSize(), row.length());
-    UploadRow current = sessions.find(uploadId).orElse(row);
-    // A tus client may have written further than the chunks say; never move an offset back.
-    sessions.recordChunks(uploadId, all.size(), Math.max(prefix, current.offset()), clock.instant(), clock.instant().plus(expiration));
+    sessions.recordChunks(uploadId, prefix, clock.instant(), clock.instant().plus(expiration));
     log.atInfo()
         .addKeyValue("upload_id", uploadId)
         .addKeyValue("chunk_index", index)
