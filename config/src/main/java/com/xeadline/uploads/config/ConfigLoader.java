@@ -162,11 +162,7 @@ public final class ConfigLoader {
             v.positiveDuration(ConfigOption.LOCK_WAIT),
             checkpoint);
 
-    List<String> types =
-        Arrays.stream(raw.get(ConfigOption.ALLOWED_TYPES.key()).split(","))
-            .map(String::trim)
-            .filter(t -> !t.isEmpty())
-            .toList();
+    List<String> types = commaList(raw.get(ConfigOption.ALLOWED_TYPES.key()));
     for (String type : types) {
       if (!type.matches("[\\w.+-]+/[\\w.+-]+")) {
         v.problem(ConfigOption.ALLOWED_TYPES, "'" + type + "' is not a media type like video/mp4");
@@ -181,11 +177,7 @@ public final class ConfigLoader {
     }
     UploadsConfig.Rules rules = new UploadsConfig.Rules(types, maxChunk);
 
-    List<String> origins =
-        Arrays.stream(raw.get(ConfigOption.CORS_ORIGINS.key()).split(","))
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .toList();
+    List<String> origins = commaList(raw.get(ConfigOption.CORS_ORIGINS.key()));
     for (String origin : origins) {
       if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
         v.problem(ConfigOption.CORS_ORIGINS, "'" + origin + "' is not an origin like https://example.com");
@@ -195,6 +187,10 @@ public final class ConfigLoader {
       v.problem(ConfigOption.CORS_ORIGINS, "must list at least one origin, or *");
     }
     return new UploadsConfig(server, storage, database, tus, rules, new UploadsConfig.Cors(origins));
+  }
+
+  private static List<String> commaList(String text) {
+    return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   /** Typed reads of raw values that record a problem instead of throwing. */
