@@ -33,6 +33,7 @@ import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** The composition root: builds every part from the configuration, by hand, and runs them. */
 public final class UploadsApp implements AutoCloseable {
@@ -50,6 +51,11 @@ public final class UploadsApp implements AutoCloseable {
   }
 
   public static UploadsApp start(UploadsConfig config, Clock clock) throws Exception {
+    // Jersey logs through java.util.logging: route it to the same JSON lines.
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
     Files.createDirectories(config.storage().dataDir());
     Database database = Database.open(config.database());
     try {
