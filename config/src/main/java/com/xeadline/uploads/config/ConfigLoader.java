@@ -177,6 +177,30 @@ public final class ConfigLoader {
     }
     UploadsConfig.Rules rules = new UploadsConfig.Rules(types, maxChunk);
 
+    String mode = raw.get(ConfigOption.AUTH_MODE.key()).trim();
+    if (!mode.equals("jwt") && !mode.equals("none")) {
+      v.problem(ConfigOption.AUTH_MODE, "must be jwt or none");
+    }
+    Secret secret = new Secret(raw.get(ConfigOption.AUTH_SECRET.key()));
+    if (!secret.isEmpty() && secret.value().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+      v.problem(ConfigOption.AUTH_SECRET, "must be at least 32 bytes for HS256");
+    }
+    String jwks = raw.get(ConfigOption.AUTH_JWKS.key()).trim();
+    if (!jwks.isEmpty() && !java.nio.file.Files.isReadable(Path.of(jwks))) {
+      v.problem(ConfigOption.AUTH_JWKS, "cannot be read");
+    }
+    if (!jwks.isEmpty() && !secret.isEmpty()) {
+      v.problem(ConfigOption.AUTH_JWKS, "set either auth.hmac-secret or auth.jwks-file, not both");
+    }
+    UploadsConfig.Auth auth =
+        new UploadsConfig.Auth(
+            mode.equals("none"),
+            secret,
+            jwks.isEmpty() ? null : Path.of(jwks).toAbsolutePath(),
+            raw.get(ConfigOption.AUTH_ISSUER.key()).trim(),
+            raw.get(ConfigOption.AUTH_AUDIENCE.key()).trim(),
+            v.get(ConfigOption.AUTH_SKEW, ConfigValues::parseDuration, java.time.Duration.ofSeconds(30)));
+
     List<String> origins = commaList(raw.get(ConfigOption.CORS_ORIGINS.key()));
     for (String origin : origins) {
       if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
@@ -186,7 +210,7 @@ public final class ConfigLoader {
     if (origins.isEmpty()) {
       v.problem(ConfigOption.CORS_ORIGINS, "must list at least one origin, or *");
     }
-    return new UploadsConfig(server, storage, database, tus, rules, new UploadsConfig.Cors(origins));
+    return new UploadsConfig(server, storage, database, tus, rules, auth, new UploadsConfig.Cors(origins));
   }
 
   private static List<String> commaList(String text) {

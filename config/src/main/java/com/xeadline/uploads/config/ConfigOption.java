@@ -95,6 +95,28 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "UPLOADS_MAX_CHUNK_SIZE",
           "50MiB",
           "Largest chunk the JSON API's upload-chunk accepts");
+  public static final ConfigOption AUTH_MODE =
+      new ConfigOption(
+          "auth.mode",
+          "UPLOADS_AUTH_MODE",
+          "jwt",
+          "jwt: every route but probes and health needs a Bearer token; none: open (local demos only)");
+  public static final ConfigOption AUTH_SECRET =
+      new ConfigOption(
+          "auth.hmac-secret",
+          "UPLOADS_AUTH_SECRET",
+          "",
+          "HMAC secret for HS256/384/512 tokens (at least 32 bytes); generated into the data directory when neither this nor a JWKS file is set");
+  public static final ConfigOption AUTH_JWKS =
+      new ConfigOption(
+          "auth.jwks-file", "UPLOADS_AUTH_JWKS_FILE", "", "Local JWKS file of public keys for RS256 / ES256 tokens");
+  public static final ConfigOption AUTH_ISSUER =
+      new ConfigOption("auth.issuer", "UPLOADS_AUTH_ISSUER", "", "Required iss claim, when set");
+  public static final ConfigOption AUTH_AUDIENCE =
+      new ConfigOption("auth.audience", "UPLOADS_AUTH_AUDIENCE", "", "Required aud claim, when set");
+  public static final ConfigOption AUTH_SKEW =
+      new ConfigOption(
+          "auth.clock-skew", "UPLOADS_AUTH_CLOCK_SKEW", "30s", "Tolerance for exp and nbf");
   public static final ConfigOption CORS_ORIGINS =
       new ConfigOption(
           "cors.allowed-origins",
@@ -122,9 +144,15 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           CHECKPOINT,
           ALLOWED_TYPES,
           MAX_CHUNK,
+          AUTH_MODE,
+          AUTH_SECRET,
+          AUTH_JWKS,
+          AUTH_ISSUER,
+          AUTH_AUDIENCE,
+          AUTH_SKEW,
           CORS_ORIGINS);
 
   public boolean isSecret() {
-    return this == DATABASE_PASSWORD;
+    return this == DATABASE_PASSWORD || this == AUTH_SECRET;
   }
 }

@@ -6,7 +6,13 @@ import java.util.List;
 
 /** The whole configuration of one server process: immutable, validated once at start-up. */
 public record UploadsConfig(
-    Server server, Storage storage, Database database, Tus tus, Rules rules, Cors cors) {
+    Server server,
+    Storage storage,
+    Database database,
+    Tus tus,
+    Rules rules,
+    Auth auth,
+    Cors cors) {
 
   public record Server(
       String host, int port, Duration idleTimeout, boolean trustProxy, boolean benchEndpoint) {}
@@ -29,6 +35,13 @@ public record UploadsConfig(
    */
   public record Tus(
       long maxSize, Duration expiration, Duration lockWait, long checkpointBytes) {}
+
+  /**
+   * {@code open} is auth.mode=none. Without a secret or a JWKS file, the server generates a
+   * secret in the data directory.
+   */
+  public record Auth(
+      boolean open, Secret hmacSecret, Path jwksFile, String issuer, String audience, Duration clockSkew) {}
 
   /** What every upload must satisfy, whichever API creates it. */
   public record Rules(List<String> allowedTypes, long maxChunkSize) {}

@@ -13,6 +13,10 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     List<String> arguments = List.of(args);
+    if (!arguments.isEmpty() && arguments.get(0).equals("token")) {
+      System.exit(TokenCommand.run(arguments.subList(1, arguments.size()), System.getenv()));
+      return;
+    }
     if (!arguments.isEmpty() && arguments.get(0).equals("serve")) {
       arguments = arguments.subList(1, arguments.size());
     }
@@ -49,6 +53,7 @@ public final class Main {
         Xeadline Uploads: a resumable upload server (tus 1.0.0) for large video files.
 
         Usage: java -jar xeadline-uploads.jar [serve] [--key=value ...]
+               java -jar xeadline-uploads.jar token --user ID [--ttl 1h] [--key=value ...]
                java -jar xeadline-uploads.jar --help
 
         """

@@ -1,6 +1,7 @@
 package com.xeadline.uploads.server;
 
-import com.xeadline.uploads.tus.UploadGrants;
+import com.xeadline.uploads.server.auth.AuthHandler;
+import com.xeadline.uploads.server.auth.GrantAccess;
 import com.xeadline.uploads.tus.protocol.TusService;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,9 +17,9 @@ final class TusServlet extends HttpServlet {
   /** As much of a refused request's body as is read (and dropped) so its client sees the answer. */
   private static final long DRAIN_LIMIT = 1024 * 1024;
   private final transient TusService tus;
-  private final transient UploadGrants grants;
+  private final transient GrantAccess grants;
 
-  TusServlet(TusService tus, UploadGrants grants) {
+  TusServlet(TusService tus, GrantAccess grants) {
     this.tus = tus;
     this.grants = grants;
   }
@@ -27,12 +28,13 @@ final class TusServlet extends HttpServlet {
   protected void service(HttpServletRequest request, HttpServletResponse response) {
     try {
       String grant = request.getParameter("grant");
-      if (grant != null && !grants.verify(grant, lastSegment(request.getRequestURI()), null)) {
+      if (grant != null && grants.granted(lastSegment(request.getRequestURI()), grant).isEmpty()) {
         response.setHeader("Tus-Resumable", "1.0.0");
         response.sendError(403, "The upload grant is invalid or has expired");
         return;
       }
-      tus.process(request, response, null, () -> cutConnection(request));
+      String owner = (String) request.getAttribute(AuthHandler.USER);
+      tus.process(request, response, owner, () -> cutConnection(request));
       if (response.getStatus() >= 400) {
         drain(request);
       }

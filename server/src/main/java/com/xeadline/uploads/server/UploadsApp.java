@@ -8,7 +8,11 @@ import com.xeadline.uploads.tus.UploadFiles;
 import com.xeadline.uploads.tus.UploadLocks;
 import com.xeadline.uploads.tus.UploadSessions;
 import com.xeadline.uploads.server.api.ApiHandlerFactory;
+import com.xeadline.uploads.server.auth.AuthHandler;
+import com.xeadline.uploads.server.auth.GrantAccess;
+import com.xeadline.uploads.server.auth.JwtVerifier;
 import com.xeadline.uploads.server.api.StorageResource;
+import com.xeadline.uploads.tus.KeyFile;
 import com.xeadline.uploads.tus.UploadGrants;
 import com.xeadline.uploads.tus.UploadRules;
 import com.xeadline.uploads.tus.legacy.ChunkedUploads;
@@ -57,6 +61,9 @@ public final class UploadsApp implements AutoCloseable {
       SLF4JBridgeHandler.install();
     }
     Files.createDirectories(config.storage().dataDir());
+    if (config.auth().open()) {
+      log.atWarn().log("auth.mode=none: anyone who reaches this server can upload, read and delete");
+    }
     Database database = Database.open(config.database());
     try {
       UploadSessions sessions = new UploadSessions(database.jdbi());
@@ -70,7 +77,7 @@ public final class UploadsApp implements AutoCloseable {
       UploadChunks chunks = new UploadChunks(database.jdbi());
       chunks.releaseAllWriting();
       UploadGrants grants =
-          new UploadGrants(UploadGrants.loadOrCreateKey(config.storage().dataDir().resolve("keys").resolve("grant.key")), clock);
+          new UploadGrants(KeyFile.loadOrCreate(config.storage().dataDir().resolve("keys").resolve("grant.key")), clock);
       FileConcatenation concatenation = new FileConcatenation(storage, locks);
       storage.addFinishedListener(concatenation);
       storage.reconcile();
@@ -99,12 +106,16 @@ public final class UploadsApp implements AutoCloseable {
 
       ServletContextHandler context = new ServletContextHandler("/");
       context.addFilter(new FilterHolder(new RequestLogFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
-      context.addServlet(new ServletHolder("tus", new TusServlet(tus, grants)), UPLOAD_PATH + "/*");
+      GrantAccess grantAccess = new GrantAccess(grants, storage);
+      context.addServlet(new ServletHolder("tus", new TusServlet(tus, grantAccess)), UPLOAD_PATH + "/*");
       context.addServlet(new ServletHolder("health", new HealthServlet(database.jdbi())), "/healthz");
       if (config.server().benchEndpoint()) {
         context.addServlet(new ServletHolder("discard", new DiscardServlet(config.storage().uploadDir())), "/bench/discard");
       }
-      Server server = HttpServerFactory.create(config, new ApiRouter(api, context));
+      Handler routes = new ApiRouter(api, context);
+      Server server =
+          HttpServerFactory.create(
+              config, config.auth().open() ? routes : new AuthHandler(verifier(config), grantAccess, routes));
       server.start();
 
       ScheduledExecutorService housekeeping =
@@ -126,6 +137,31 @@ public final class UploadsApp implements AutoCloseable {
       database.close();
       throw e;
     }
+  }
+
+  /** The JWT verifier for the configured key: a JWKS file, a secret, or a generated secret. */
+  private static JwtVerifier verifier(UploadsConfig config) throws Exception {
+    UploadsConfig.Auth auth = config.auth();
+    if (auth.jwksFile() != null) {
+      return JwtVerifier.jwks(auth, auth.jwksFile());
+    }
+    return JwtVerifier.hmac(auth, hmacSecret(config));
+  }
+
+  /** The configured HMAC secret, or the one generated into the data directory on first start. */
+  static byte[] hmacSecret(UploadsConfig config) throws IOException {
+    if (!config.auth().hmacSecret().isEmpty()) {
+      return config.auth().hmacSecret().value().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    java.nio.file.Path file = config.storage().dataDir().resolve("keys").resolve("jwt.secret");
+    boolean created = !Files.exists(file);
+    byte[] secret = KeyFile.loadOrCreate(file);
+    if (created) {
+      log.atWarn()
+          .addKeyValue("secret_file", file.toString())
+          .log("auth.secret_generated: mint a token with: java -jar xeadline-uploads.jar token --user alice --ttl 1h");
+    }
+    return secret;
   }
 
   private static void removeExpired(SqlUploadStorage storage, UploadLocks locks) {

@@ -39,6 +39,7 @@ final class ChildServer implements AutoCloseable {
     command.add("--server.host=127.0.0.1");
     command.add("--server.port=" + port);
     command.add("--storage.data-dir=" + dataDir);
+    command.add("--auth.mode=none");
     command.addAll(List.of(flags));
     Process process =
         new ProcessBuilder(command)

@@ -42,6 +42,10 @@ final class TestServer implements AutoCloseable {
     all.add("--server.port=0");
     all.add("--server.host=127.0.0.1");
     all.add("--storage.data-dir=" + dataDir);
+    // Protocol tests run open; AuthTest switches auth on with its own flags.
+    if (List.of(flags).stream().noneMatch(f -> f.startsWith("--auth.mode"))) {
+      all.add("--auth.mode=none");
+    }
     all.addAll(List.of(flags));
     UploadsConfig config = new ConfigLoader(Map.of()).load(all);
     return new TestServer(dataDir, UploadsApp.start(config, Clock.systemUTC()));

@@ -1,13 +1,8 @@
 package com.xeadline.uploads.tus;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,25 +23,6 @@ public final class UploadGrants {
   public UploadGrants(byte[] key, Clock clock) {
     this.key = key.clone();
     this.clock = clock;
-  }
-
-  /** Reads the key file, creating it with 32 random bytes and mode 600 on first start. */
-  public static byte[] loadOrCreateKey(Path file) throws IOException {
-    if (Files.exists(file)) {
-      return Files.readAllBytes(file);
-    }
-    Files.createDirectories(file.getParent());
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    Path temp = Files.createTempFile(file.getParent(), "key", ".tmp");
-    try {
-      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException notPosix) {
-      // a non-POSIX file system keeps its default permissions
-    }
-    Files.write(temp, key);
-    Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    return key;
   }
 
   public String grant(String uploadId, String userId, Duration validity) {

@@ -1,5 +1,6 @@
 package com.xeadline.uploads.server.api;
 
+import com.xeadline.uploads.server.auth.AuthHandler;
 import com.xeadline.uploads.tus.UploadGrants;
 import com.xeadline.uploads.tus.UploadRow;
 import com.xeadline.uploads.tus.UploadRules;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.server.Request;
 
 /**
  * The old Xeadline JSON upload API under {@code /api/storage}, as a thin translation onto the
@@ -65,9 +67,12 @@ public final class StorageResource {
   @GET
   @Path("get-direct-upload-url")
   public Map<String, Object> directUploadUrl(
-      @QueryParam("fileName") String fileName, @QueryParam("contentType") String contentType, @Context UriInfo uri)
+      @QueryParam("fileName") String fileName,
+      @QueryParam("contentType") String contentType,
+      @Context UriInfo uri,
+      @Context Request jetty)
       throws LegacyApiException, IOException {
-    UploadRow row = chunked.initDirect(null, fileName, contentType, null);
+    UploadRow row = chunked.initDirect(user(jetty), fileName, contentType, null);
     URI base = uri.getBaseUri();
     String grant = grants.grant(row.id(), row.userId(), GRANT_VALIDITY);
     Map<String, Object> body = new LinkedHashMap<>();
@@ -79,12 +84,13 @@ public final class StorageResource {
   @POST
   @Path("init-chunked-upload")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Map<String, Object> init(InitRequest request) throws LegacyApiException, IOException {
+  public Map<String, Object> init(InitRequest request, @Context Request jetty)
+      throws LegacyApiException, IOException {
     if (request == null) {
       throw LegacyApiException.invalid(List.of(new UploadRules.Violation("body", "must be a JSON object")));
     }
     UploadRow row =
-        chunked.init(null, request.fileName(), request.fileSize(), request.contentType(), request.totalChunks(), null);
+        chunked.init(user(jetty), request.fileName(), request.fileSize(), request.contentType(), request.totalChunks(), null);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("uploadId", row.id());
     body.put("expiresAt", row.expiresAt().toString());
@@ -98,8 +104,10 @@ public final class StorageResource {
   @POST
   @Path("upload-chunk")
   @Consumes(MediaType.MULTIPART_FORM_DATA)
-  public Map<String, Object> uploadChunk(@HeaderParam("Content-Type") String contentType, InputStream body)
+  public Map<String, Object> uploadChunk(
+      @HeaderParam("Content-Type") String contentType, InputStream body, @Context Request jetty)
       throws LegacyApiException, IOException {
+    String user = user(jetty);
     MultipartReader reader = new MultipartReader(body, contentType);
     String uploadId = null;
     String chunkIndex = null;
@@ -115,7 +123,7 @@ public final class StorageResource {
               throw LegacyApiException.invalid(List.of(new UploadRules.Violation("chunk", "must be sent once")));
             }
             if (uploadId != null && chunkIndex != null) {
-              result = chunked.receive(null, uploadId, index(chunkIndex), part.body());
+              result = chunked.receive(user, uploadId, index(chunkIndex), part.body());
             } else {
               spilled = spill(part.body());
             }
@@ -128,7 +136,7 @@ public final class StorageResource {
           throw LegacyApiException.invalid(missing(uploadId, chunkIndex, spilled));
         }
         try (InputStream in = Files.newInputStream(spilled)) {
-          result = chunked.receive(null, uploadId, index(chunkIndex), in);
+          result = chunked.receive(user, uploadId, index(chunkIndex), in);
         }
       }
     } finally {
@@ -196,13 +204,13 @@ public final class StorageResource {
   @POST
   @Path("complete-chunked-upload")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Map<String, Object> complete(CompleteRequest request, @Context UriInfo uri)
+  public Map<String, Object> complete(CompleteRequest request, @Context UriInfo uri, @Context Request jetty)
       throws LegacyApiException, IOException {
     if (request == null || request.uploadId() == null) {
       throw LegacyApiException.invalid(List.of(new UploadRules.Violation("uploadId", "is required")));
     }
     ChunkedUploads.Completed done =
-        chunked.complete(null, request.uploadId(), request.fileName(), request.contentType());
+        chunked.complete(user(jetty), request.uploadId(), request.fileName(), request.contentType());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("success", true);
     body.put("url", uri.getBaseUri().resolve(done.url()).toString());
@@ -213,9 +221,10 @@ public final class StorageResource {
 
   @GET
   @Path("upload-status")
-  public Map<String, Object> status(@QueryParam("uploadId") String uploadId, @Context UriInfo uri)
+  public Map<String, Object> status(
+      @QueryParam("uploadId") String uploadId, @Context UriInfo uri, @Context Request jetty)
       throws LegacyApiException {
-    UploadRow row = chunked.status(null, uploadId);
+    UploadRow row = chunked.status(user(jetty), uploadId);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("uploadId", row.id());
     body.put("fileName", row.fileName());
@@ -229,6 +238,11 @@ public final class StorageResource {
     body.put("completedAt", text(row.completedAt()));
     body.put("url", row.url() == null ? null : uri.getBaseUri().resolve(row.url()).toString());
     return body;
+  }
+
+  /** The caller, as the auth handler found it (null when auth.mode=none). */
+  private static String user(Request jetty) {
+    return jetty == null ? null : (String) jetty.getAttribute(AuthHandler.USER);
   }
 
   private static String text(Instant instant) {

@@ -244,7 +244,16 @@ public final class ChunkedUploads {
     if (uploadId == null || !uploadId.matches("[0-9a-fA-F-]{36}")) {
       throw LegacyApiException.notFound(String.valueOf(uploadId));
     }
-    return storage.findOwned(uploadId, userId).orElseThrow(() -> LegacyApiException.notFound(uploadId));
+    UploadRow row =
+        storage
+            .find(uploadId)
+            .filter(r -> !r.isExpired(clock.instant()))
+            .orElseThrow(() -> LegacyApiException.notFound(uploadId));
+    if (!java.util.Objects.equals(row.userId(), userId)) {
+      // As the old service did: the JSON API says forbidden where tus says not found.
+      throw new LegacyApiException(403, "Forbidden", "Upload " + uploadId + " belongs to another user", List.of(), Map.of());
+    }
+    return row;
   }
 
   /** {@code userId/<timestamp>-<name>}: unique and safe as an object name in any store. */

@@ -1,0 +1,89 @@
+package com.xeadline.uploads.server.auth;
+
+import com.xeadline.uploads.tus.UploadRow;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * Who is calling, decided once for both APIs: a valid Bearer JWT (its sub is the user id), or a
+ * direct-upload grant in the query of the one upload it was made for. Everything else but the
+ * probes, health and tus capability discovery is refused with 401 and an RFC 6750 challenge.
+ */
+public final class AuthHandler extends Handler.Wrapper {
+  /** Request attribute holding the caller's user id. */
+  public static final String USER = "uploads.user";
+
+  private static final Set<String> OPEN_PATHS =
+      Set.of("/healthz", "/api/storage/network-test", "/api/openapi.json");
+  private static final String REALM = "Bearer realm=\"xeadline-uploads\"";
+
+  private final JwtVerifier verifier;
+  private final GrantAccess grants;
+
+  public AuthHandler(JwtVerifier verifier, GrantAccess grants, Handler next) {
+    super(next);
+    this.verifier = verifier;
+    this.grants = grants;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    String path = Request.getPathInContext(request);
+    if (OPEN_PATHS.contains(path) || ("OPTIONS".equals(request.getMethod()) && path.startsWith("/files"))) {
+      return super.handle(request, response, callback);
+    }
+    Optional<UploadRow> granted = grantedUpload(request, path);
+    if (granted.isPresent()) {
+      request.setAttribute(USER, granted.get().userId());
+      return super.handle(request, response, callback);
+    }
+    String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return refuse(path, response, callback, REALM, "A Bearer token is required");
+    }
+    try {
+      request.setAttribute(USER, verifier.verify(authorization.substring(7).trim()));
+    } catch (InvalidTokenException e) {
+      String challenge =
+          REALM + ", error=\"invalid_token\", error_description=\"" + e.getMessage().replace("\"", "'") + "\"";
+      return refuse(path, response, callback, challenge, e.getMessage());
+    }
+    return super.handle(request, response, callback);
+  }
+
+  private Optional<UploadRow> grantedUpload(Request request, String path) {
+    if (!path.startsWith("/files/") || request.getHttpURI().getQuery() == null) {
+      return Optional.empty();
+    }
+    Fields query = Request.extractQueryParameters(request);
+    String grant = query.getValue("grant");
+    return grant == null ? Optional.empty() : grants.granted(path.substring("/files/".length()), grant);
+  }
+
+  private static boolean refuse(String path, Response response, Callback callback, String challenge, String detail) {
+    response.setStatus(401);
+    response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenge);
+    String body;
+    if (path.startsWith("/api/")) {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
+      body =
+          "{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\""
+              + detail.replace("\\", "\\\\").replace("\"", "\\\"")
+              + "\"}";
+    } else {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+      response.getHeaders().put("Tus-Resumable", "1.0.0");
+      body = detail + "\n";
+    }
+    response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    return true;
+  }
+}

@@ -1,0 +1,25 @@
+package com.xeadline.uploads.server.auth;
+
+import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadGrants;
+import com.xeadline.uploads.tus.UploadRow;
+import java.util.Optional;
+
+/** Whose upload a direct-upload grant opens, if the grant is genuine and current. */
+public final class GrantAccess {
+  private final UploadGrants grants;
+  private final SqlUploadStorage storage;
+
+  public GrantAccess(UploadGrants grants, SqlUploadStorage storage) {
+    this.grants = grants;
+    this.storage = storage;
+  }
+
+  /** The upload's row when {@code grant} was made for it (and its owner) and has not expired. */
+  public Optional<UploadRow> granted(String uploadId, String grant) {
+    if (uploadId == null || !uploadId.matches("[0-9a-f-]{36}")) {
+      return Optional.empty();
+    }
+    return storage.find(uploadId).filter(row -> grants.verify(grant, row.id(), row.userId()));
+  }
+}
