@@ -1,0 +1,234 @@
+package com.xeadline.uploads.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Who may do what: tokens refused on every route, owners kept apart, grants scoped. */
+class AuthTest {
+  private static final String SECRET = "test-secret-of-more-than-thirty-two-bytes!!";
+  private static final String ISSUER = "https://id.example";
+  private static final String AUDIENCE = "uploads";
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server =
+        TestServer.start(
+            "--auth.mode=jwt", "--auth.hmac-secret=" + SECRET, "--auth.issuer=" + ISSUER, "--auth.audience=" + AUDIENCE);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  static String hs256(String secret, Function<JWTClaimsSet.Builder, JWTClaimsSet.Builder> claims) throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.apply(valid("alice")).build());
+    jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+    return jwt.serialize();
+  }
+
+  static JWTClaimsSet.Builder valid(String user) {
+    return new JWTClaimsSet.Builder()
+        .subject(user)
+        .issuer(ISSUER)
+        .audience(AUDIENCE)
+        .expirationTime(Date.from(Instant.now().plusSeconds(600)));
+  }
+
+  static String token(String user) throws Exception {
+    return hs256(SECRET, c -> valid(user));
+  }
+
+  @Test
+  void everyBadTokenIsRefusedWith401OnEveryProtectedRoute() throws Exception {
+    String location = create(token("alice"));
+    String id = location.substring(location.lastIndexOf('/') + 1);
+    Map<String, String> bad = new LinkedHashMap<>();
+    bad.put("missing", null);
+    bad.put("garbage", "not.a.token");
+    bad.put("alg none", new PlainJWT(valid("alice").build()).serialize());
+    bad.put("wrong secret", hs256("another-secret-of-more-than-thirty-two-bytes", c -> c));
+    bad.put("expired", hs256(SECRET, c -> c.expirationTime(Date.from(Instant.now().minusSeconds(3600)))));
+    bad.put("not yet valid", hs256(SECRET, c -> c.notBeforeTime(Date.from(Instant.now().plusSeconds(3600)))));
+    bad.put("wrong issuer", hs256(SECRET, c -> c.issuer("https://evil.example")));
+    bad.put("wrong audience", hs256(SECRET, c -> c.audience("someone-else")));
+    bad.put("no subject", hs256(SECRET, c -> c.subject(null)));
+    bad.put("no expiry", hs256(SECRET, c -> c.expirationTime(null)));
+
+    List<String> failures = new ArrayList<>();
+    for (Map.Entry<String, String> token : bad.entrySet()) {
+      for (HttpRequest.Builder route : protectedRoutes(location, id)) {
+        if (token.getValue() != null) {
+          route.header("Authorization", "Bearer " + token.getValue());
+        }
+        HttpRequest request = route.build();
+        HttpResponse<String> response = server.send(request);
+        String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
+        boolean challengeOk =
+            token.getValue() == null ? challenge.startsWith("Bearer") : challenge.contains("error=\"invalid_token\"");
+        if (response.statusCode() != 401 || !challengeOk || response.body().contains("Exception")) {
+          failures.add(token.getKey() + " " + request.method() + " " + request.uri() + " -> " + response.statusCode() + " " + challenge);
+        }
+      }
+    }
+    assertThat(failures).isEmpty();
+  }
+
+  private static List<HttpRequest.Builder> protectedRoutes(String location, String id) {
+    String json = "{\"uploadId\":\"" + id + "\"}";
+    return List.of(
+        server.tus("/files/").header("Upload-Length", "5").POST(BodyPublishers.noBody()),
+        server.tus(location).method("HEAD", BodyPublishers.noBody()),
+        server.tus(location).header("Upload-Offset", "0").header("Content-Type", "application/offset+octet-stream")
+            .method("PATCH", BodyPublishers.ofString("hello")),
+        server.tus(location).DELETE(),
+        HttpRequest.newBuilder(URI.create(location)).GET(),
+        HttpRequest.newBuilder(server.uri("/api/storage/upload-status?uploadId=" + id)).GET(),
+        HttpRequest.newBuilder(server.uri("/api/storage/get-direct-upload-url?fileName=a.mp4&contentType=video/mp4")).GET(),
+        HttpRequest.newBuilder(server.uri("/api/storage/init-chunked-upload")).header("Content-Type", "application/json")
+            .POST(BodyPublishers.ofString("{\"fileName\":\"a.mp4\",\"fileSize\":5,\"contentType\":\"video/mp4\",\"totalChunks\":1}")),
+        HttpRequest.newBuilder(server.uri("/api/storage/upload-chunk")).header("Content-Type", Multipart.contentType())
+            .POST(new Multipart().field("uploadId", id).field("chunkIndex", "0").file("chunk", new byte[5]).publisher()),
+        HttpRequest.newBuilder(server.uri("/api/storage/complete-chunked-upload")).header("Content-Type", "application/json")
+            .POST(BodyPublishers.ofString(json)));
+  }
+
+  @Test
+  void probesHealthAndCapabilityDiscoveryStayOpen() throws Exception {
+    assertThat(server.send(HttpRequest.newBuilder(server.uri("/healthz")).build()).statusCode()).isEqualTo(200);
+    assertThat(server.send(HttpRequest.newBuilder(server.uri("/api/storage/network-test?size=1kb")).build()).statusCode()).isEqualTo(200);
+    assertThat(server.send(HttpRequest.newBuilder(server.uri("/api/openapi.json")).build()).statusCode()).isEqualTo(200);
+    assertThat(server.send(HttpRequest.newBuilder(server.uri("/files/")).method("OPTIONS", BodyPublishers.noBody()).build()).statusCode())
+        .isEqualTo(204);
+  }
+
+  @Test
+  void anotherUsersUploadIsInvisibleOnTusAndForbiddenOnJson() throws Exception {
+    String alice = token("alice");
+    String bob = token("bob");
+    String location = create(alice);
+    String id = location.substring(location.lastIndexOf('/') + 1);
+    assertThat(server.send(server.tus(location).header("Authorization", "Bearer " + bob).method("HEAD", BodyPublishers.noBody()).build()).statusCode())
+        .isEqualTo(404);
+    assertThat(server.patch(location, 0, new byte[5], "Authorization", "Bearer " + bob).statusCode()).isEqualTo(404);
+    assertThat(server.send(server.tus(location).header("Authorization", "Bearer " + bob).DELETE().build()).statusCode()).isEqualTo(404);
+    assertThat(server.patch(location, 0, new byte[5], "Authorization", "Bearer " + alice).statusCode()).isEqualTo(204);
+    assertThat(server.send(HttpRequest.newBuilder(URI.create(location)).header("Authorization", "Bearer " + bob).build()).statusCode())
+        .isEqualTo(404);
+    assertThat(server.send(HttpRequest.newBuilder(URI.create(location)).header("Authorization", "Bearer " + alice).build()).statusCode())
+        .isEqualTo(200);
+
+    HttpResponse<String> init =
+        server.send(HttpRequest.newBuilder(server.uri("/api/storage/init-chunked-upload"))
+            .header("Authorization", "Bearer " + alice).header("Content-Type", "application/json")
+            .POST(BodyPublishers.ofString("{\"fileName\":\"a.mp4\",\"fileSize\":5,\"contentType\":\"video/mp4\",\"totalChunks\":1}")).build());
+    String chunked = new ObjectMapper().readTree(init.body()).get("uploadId").asText();
+    for (String uploadId : List.of(id, chunked)) {
+      assertThat(server.send(HttpRequest.newBuilder(server.uri("/api/storage/upload-status?uploadId=" + uploadId))
+              .header("Authorization", "Bearer " + bob).build()).statusCode()).isEqualTo(403);
+      assertThat(server.send(HttpRequest.newBuilder(server.uri("/api/storage/complete-chunked-upload"))
+              .header("Authorization", "Bearer " + bob).header("Content-Type", "application/json")
+              .POST(BodyPublishers.ofString("{\"uploadId\":\"" + uploadId + "\"}")).build()).statusCode()).isEqualTo(403);
+    }
+    assertThat(server.send(HttpRequest.newBuilder(server.uri("/api/storage/upload-chunk")).header("Authorization", "Bearer " + bob)
+            .header("Content-Type", Multipart.contentType())
+            .POST(new Multipart().field("uploadId", chunked).field("chunkIndex", "0").file("chunk", new byte[5]).publisher()).build())
+        .statusCode()).isEqualTo(403);
+    assertThat(server.send(HttpRequest.newBuilder(server.uri("/api/storage/upload-status?uploadId=" + chunked))
+            .header("Authorization", "Bearer " + alice).build()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aGrantOpensExactlyItsUploadWithoutABearerToken() throws Exception {
+    HttpResponse<String> direct =
+        server.send(HttpRequest.newBuilder(server.uri("/api/storage/get-direct-upload-url?fileName=a.mp4&contentType=video/mp4"))
+            .header("Authorization", "Bearer " + token("alice")).build());
+    String uploadUrl = new ObjectMapper().readTree(direct.body()).get("uploadUrl").asText();
+    assertThat(server.patch(uploadUrl, 0, new byte[7], "Upload-Length", "7").statusCode()).isEqualTo(204);
+    String grant = uploadUrl.substring(uploadUrl.indexOf("?grant="));
+    String other = create(token("alice"));
+    assertThat(server.head(other + grant).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void theTokenCommandMintsWhatTheServerAccepts() throws Exception {
+    Path dataDir = Files.createTempDirectory("uploads-auth");
+    PrintStream original = System.out;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    int exit;
+    try {
+      exit = TokenCommand.run(List.of("--user", "carol", "--ttl", "5m", "--storage.data-dir=" + dataDir), Map.of());
+    } finally {
+      System.setOut(original);
+    }
+    assertThat(exit).isZero();
+    String[] lines = printed.toString(StandardCharsets.UTF_8).strip().split("\n");
+    String minted = lines[lines.length - 1].strip();
+    try (TestServer generated = TestServer.start(dataDir, "--auth.mode=jwt")) {
+      HttpResponse<String> created =
+          generated.send(generated.tus("/files/").header("Upload-Length", "1").header("Authorization", "Bearer " + minted)
+              .POST(BodyPublishers.noBody()).build());
+      assertThat(created.statusCode()).isEqualTo(201);
+      assertThat(Files.getPosixFilePermissions(dataDir.resolve("keys").resolve("jwt.secret")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    }
+  }
+
+  @Test
+  void aJwksServerTakesRs256AndRefusesAlgorithmConfusion() throws Exception {
+    RSAKey rsa = new RSAKeyGenerator(2048).keyID("k1").generate();
+    Path jwks = Files.createTempFile("jwks", ".json");
+    Files.writeString(jwks, new JWKSet(rsa.toPublicJWK()).toString());
+    try (TestServer rs = TestServer.start("--auth.mode=jwt", "--auth.jwks-file=" + jwks)) {
+      JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("dave").expirationTime(Date.from(Instant.now().plusSeconds(600))).build();
+      SignedJWT good = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), claims);
+      good.sign(new RSASSASigner(rsa));
+      // The attacker signs HS256 with the public key's bytes as the HMAC secret.
+      SignedJWT confused = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k1").build(), claims);
+      confused.sign(new MACSigner(rsa.toPublicJWK().toRSAPublicKey().getEncoded()));
+      assertThat(createWith(rs, good.serialize()).statusCode()).isEqualTo(201);
+      assertThat(createWith(rs, confused.serialize()).statusCode()).isEqualTo(401);
+      assertThat(createWith(rs, new PlainJWT(claims).serialize()).statusCode()).isEqualTo(401);
+    }
+  }
+
+  private static HttpResponse<String> createWith(TestServer target, String jwt) throws Exception {
+    return target.send(target.tus("/files/").header("Upload-Length", "1").header("Authorization", "Bearer " + jwt)
+        .POST(BodyPublishers.noBody()).build());
+  }
+
+  private static String create(String jwt) throws Exception {
+    return server.create(5, "Authorization", "Bearer " + jwt);
+  }
+}
