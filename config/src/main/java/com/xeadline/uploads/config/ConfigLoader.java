@@ -175,7 +175,9 @@ public final class ConfigLoader {
     if (maxChunk < 1) {
       v.problem(ConfigOption.MAX_CHUNK, "must be at least 1 byte");
     }
-    UploadsConfig.Rules rules = new UploadsConfig.Rules(types, maxChunk);
+    UploadsConfig.Rules rules =
+        new UploadsConfig.Rules(
+            types, v.get(ConfigOption.VERIFY_CONTENT, ConfigValues::parseBoolean, true), maxChunk);
 
     String mode = raw.get(ConfigOption.AUTH_MODE.key()).trim();
     if (!mode.equals("jwt") && !mode.equals("none")) {

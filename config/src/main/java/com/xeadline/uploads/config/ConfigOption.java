@@ -89,6 +89,12 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "UPLOADS_ALLOWED_TYPES",
           "video/mp4,video/quicktime,video/webm",
           "Comma-separated media types an upload may declare (tus filetype, JSON contentType)");
+  public static final ConfigOption VERIFY_CONTENT =
+      new ConfigOption(
+          "uploads.verify-content",
+          "UPLOADS_VERIFY_CONTENT",
+          "true",
+          "Check an upload's first bytes against its declared video type (ftyp box, EBML header)");
   public static final ConfigOption MAX_CHUNK =
       new ConfigOption(
           "api.max-chunk-size",
@@ -143,6 +149,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           LOCK_WAIT,
           CHECKPOINT,
           ALLOWED_TYPES,
+          VERIFY_CONTENT,
           MAX_CHUNK,
           AUTH_MODE,
           AUTH_SECRET,

@@ -44,7 +44,7 @@ public record UploadsConfig(
       boolean open, Secret hmacSecret, Path jwksFile, String issuer, String audience, Duration clockSkew) {}
 
   /** What every upload must satisfy, whichever API creates it. */
-  public record Rules(List<String> allowedTypes, long maxChunkSize) {}
+  public record Rules(List<String> allowedTypes, boolean verifyContent, long maxChunkSize) {}
 
   /** {@code allowedOrigins} holds "*" alone when any origin may call. */
   public record Cors(List<String> allowedOrigins) {

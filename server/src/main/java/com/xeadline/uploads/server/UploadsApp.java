@@ -71,7 +71,8 @@ public final class UploadsApp implements AutoCloseable {
       UuidUploadIdFactory ids = new UuidUploadIdFactory();
       ids.setUploadUri(UPLOAD_PATH);
       SqlUploadStorage storage =
-          new SqlUploadStorage(sessions, files, clock, config.tus(), config.storage().fsync(), ids);
+          new SqlUploadStorage(
+              sessions, files, clock, config.tus(), config.storage().fsync(), config.rules().verifyContent(), ids);
       UploadLocks locks = new UploadLocks();
       UploadRules rules = new UploadRules(config.tus().maxSize(), config.rules().allowedTypes());
       UploadChunks chunks = new UploadChunks(database.jdbi());

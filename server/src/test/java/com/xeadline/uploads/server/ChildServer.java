@@ -40,6 +40,7 @@ final class ChildServer implements AutoCloseable {
     command.add("--server.port=" + port);
     command.add("--storage.data-dir=" + dataDir);
     command.add("--auth.mode=none");
+    command.add("--uploads.verify-content=false");
     command.addAll(List.of(flags));
     Process process =
         new ProcessBuilder(command)

@@ -46,6 +46,10 @@ final class TestServer implements AutoCloseable {
     if (List.of(flags).stream().noneMatch(f -> f.startsWith("--auth.mode"))) {
       all.add("--auth.mode=none");
     }
+    // Protocol tests send random bytes; ContentCheckTest switches sniffing on.
+    if (List.of(flags).stream().noneMatch(f -> f.startsWith("--uploads.verify-content"))) {
+      all.add("--uploads.verify-content=false");
+    }
     all.addAll(List.of(flags));
     UploadsConfig config = new ConfigLoader(Map.of()).load(all);
     return new TestServer(dataDir, UploadsApp.start(config, Clock.systemUTC()));

@@ -44,6 +44,7 @@ public final class SqlUploadStorage implements UploadStorageService {
   private final UploadFiles files;
   private final Clock clock;
   private final boolean fsync;
+  private final boolean verifyContent;
   private final long checkpointBytes;
   private final int bufferSize;
   private final List<UploadFinishedListener> finishedListeners = new CopyOnWriteArrayList<>();
@@ -58,11 +59,13 @@ public final class SqlUploadStorage implements UploadStorageService {
       Clock clock,
       UploadsConfig.Tus tus,
       boolean fsync,
+      boolean verifyContent,
       UploadIdFactory idFactory) {
     this.sessions = sessions;
     this.files = files;
     this.clock = clock;
     this.fsync = fsync;
+    this.verifyContent = verifyContent;
     this.checkpointBytes = tus.checkpointBytes();
     this.bufferSize = 256 * 1024;
     this.maxUploadSize = tus.maxSize();
@@ -83,6 +86,10 @@ public final class SqlUploadStorage implements UploadStorageService {
     sessions.closeRequestScope();
   }
 
+  public boolean verifiesContent() {
+    return verifyContent;
+  }
+
   public UploadFiles files() {
     return files;
   }
@@ -98,6 +105,7 @@ public final class SqlUploadStorage implements UploadStorageService {
     return sessions
         .find(id)
         .filter(row -> Objects.equals(row.userId(), ownerKey))
+        .filter(row -> row.status() != UploadStatus.FAILED)
         .filter(row -> !row.isExpired(clock.instant()));
   }
 
@@ -209,6 +217,7 @@ public final class SqlUploadStorage implements UploadStorageService {
           }
         }
         check.verify();
+        verifyHead(channel, row, start, start + written);
         committed = commit(channel, row, start + written);
         refused = false;
       } catch (IOException broken) {
@@ -240,6 +249,33 @@ public final class SqlUploadStorage implements UploadStorageService {
       notifyFinished(updated);
     }
     return updated;
+  }
+
+  /**
+   * Once an upload's first bytes are all there, they must fit its declared type; if not, the
+   * upload fails (415), its row says why, and its bytes are freed.
+   */
+  private void verifyHead(FileChannel channel, UploadRow row, long before, long after)
+      throws IOException, TusException {
+    boolean headComplete = after >= ContentSignature.HEAD || (row.length() != null && after == row.length());
+    if (!verifyContent || before >= ContentSignature.HEAD || !headComplete || after == 0) {
+      return;
+    }
+    ByteBuffer head = ByteBuffer.allocate((int) Math.min(ContentSignature.HEAD, after));
+    while (head.hasRemaining() && channel.read(head, head.position()) > 0) {
+      // positional reads until the head is full
+    }
+    if (!ContentSignature.matches(row.contentType(), head.array())) {
+      fail(row.id(), "content does not look like " + row.contentType());
+      throw new TusException(415, "The upload's first bytes are not " + row.contentType() + "; the upload has failed");
+    }
+  }
+
+  /** Marks an upload failed with a reason and frees its bytes. */
+  public void fail(String id, String reason) throws IOException {
+    sessions.markFailed(id, reason, clock.instant());
+    files.delete(id);
+    log.atWarn().addKeyValue("upload_id", id).addKeyValue("reason", reason).log("upload.failed");
   }
 
   private long commit(FileChannel channel, UploadRow row, long offset) throws IOException {

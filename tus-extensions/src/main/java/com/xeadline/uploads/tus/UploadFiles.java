@@ -41,7 +41,7 @@ public final class UploadFiles {
   }
 
   public FileChannel openForWrite(String id) throws IOException {
-    return FileChannel.open(path(id), StandardOpenOption.WRITE);
+    return FileChannel.open(path(id), StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
   public FileChannel openForRead(String id) throws IOException {

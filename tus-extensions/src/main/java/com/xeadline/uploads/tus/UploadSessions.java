@@ -168,6 +168,23 @@ public final class UploadSessions {
                 .execute());
   }
 
+  public void markFailed(String id, String reason, Instant now) {
+    forgetScopedRows();
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    """
+                    UPDATE upload_sessions
+                    SET status = 'failed', failure_reason = :reason, last_activity_at = :now,
+                      expires_at = NULL
+                    WHERE id = :id
+                    """)
+                .bind("id", id)
+                .bind("reason", reason.length() > 1000 ? reason.substring(0, 1000) : reason)
+                .bind("now", utc(now))
+                .execute());
+  }
+
   /** Sets the name and type the client gives at completion. */
   public void rename(String id, String fileName, String contentType, Map<String, String> metadata, String encodedMetadata) {
     forgetScopedRows();

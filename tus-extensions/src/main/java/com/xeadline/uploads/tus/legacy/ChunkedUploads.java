@@ -1,5 +1,6 @@
 package com.xeadline.uploads.tus.legacy;
 
+import com.xeadline.uploads.tus.ContentSignature;
 import com.xeadline.uploads.tus.NewUpload;
 import com.xeadline.uploads.tus.SqlUploadStorage;
 import com.xeadline.uploads.tus.UploadRow;
@@ -146,6 +147,9 @@ public final class ChunkedUploads {
     boolean stored = false;
     try {
       write(uploadId, index * row.chunkSize(), expected, body);
+      if (index == 0) {
+        verifyHead(row);
+      }
       chunks.markStored(uploadId, index);
       stored = true;
     } finally {
@@ -193,6 +197,21 @@ public final class ChunkedUploads {
       if (fsync) {
         file.force(false);
       }
+    }
+  }
+
+  private void verifyHead(UploadRow row) throws IOException, LegacyApiException {
+    if (!storage.verifiesContent()) {
+      return;
+    }
+    byte[] head;
+    try (InputStream in = storage.files().openStream(row.id())) {
+      head = in.readNBytes((int) Math.min(ContentSignature.HEAD, row.length()));
+    }
+    if (!ContentSignature.matches(row.contentType(), head)) {
+      storage.fail(row.id(), "content does not look like " + row.contentType());
+      throw new LegacyApiException(
+          415, "Content does not match its type", "The first bytes are not " + row.contentType() + "; the upload has failed", List.of(), Map.of());
     }
   }
 
