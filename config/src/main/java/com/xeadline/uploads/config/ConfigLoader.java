@@ -203,6 +203,13 @@ public final class ConfigLoader {
             raw.get(ConfigOption.AUTH_AUDIENCE.key()).trim(),
             v.get(ConfigOption.AUTH_SKEW, ConfigValues::parseDuration, java.time.Duration.ofSeconds(30)));
 
+    UploadsConfig.Rate fallbackRate = new UploadsConfig.Rate(1, java.time.Duration.ofMinutes(1));
+    UploadsConfig.Limits limits =
+        new UploadsConfig.Limits(
+            v.get(ConfigOption.LIMIT_CREATIONS, ConfigValues::parseRate, fallbackRate),
+            v.get(ConfigOption.LIMIT_WRITES, ConfigValues::parseRate, fallbackRate),
+            v.get(ConfigOption.LIMIT_PROBES, ConfigValues::parseRate, fallbackRate));
+
     List<String> origins = commaList(raw.get(ConfigOption.CORS_ORIGINS.key()));
     for (String origin : origins) {
       if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
@@ -212,7 +219,8 @@ public final class ConfigLoader {
     if (origins.isEmpty()) {
       v.problem(ConfigOption.CORS_ORIGINS, "must list at least one origin, or *");
     }
-    return new UploadsConfig(server, storage, database, tus, rules, auth, new UploadsConfig.Cors(origins));
+    return new UploadsConfig(
+        server, storage, database, tus, rules, auth, limits, new UploadsConfig.Cors(origins));
   }
 
   private static List<String> commaList(String text) {

@@ -123,6 +123,21 @@ public record ConfigOption(String key, String env, String defaultValue, String d
   public static final ConfigOption AUTH_SKEW =
       new ConfigOption(
           "auth.clock-skew", "UPLOADS_AUTH_CLOCK_SKEW", "30s", "Tolerance for exp and nbf");
+  public static final ConfigOption LIMIT_CREATIONS =
+      new ConfigOption(
+          "limits.creations",
+          "UPLOADS_LIMIT_CREATIONS",
+          "30/1m",
+          "Upload creations (tus POST, init-chunked-upload, get-direct-upload-url) per user or client IP, as count/period");
+  public static final ConfigOption LIMIT_WRITES =
+      new ConfigOption(
+          "limits.writes",
+          "UPLOADS_LIMIT_WRITES",
+          "1200/1m",
+          "PATCH and upload-chunk requests per user or client IP");
+  public static final ConfigOption LIMIT_PROBES =
+      new ConfigOption(
+          "limits.probes", "UPLOADS_LIMIT_PROBES", "60/1m", "Network probes per user or client IP");
   public static final ConfigOption CORS_ORIGINS =
       new ConfigOption(
           "cors.allowed-origins",
@@ -157,6 +172,9 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           AUTH_ISSUER,
           AUTH_AUDIENCE,
           AUTH_SKEW,
+          LIMIT_CREATIONS,
+          LIMIT_WRITES,
+          LIMIT_PROBES,
           CORS_ORIGINS);
 
   public boolean isSecret() {

@@ -56,6 +56,20 @@ public final class ConfigValues {
     };
   }
 
+  /** {@code 30/1m}: a count of requests per period. */
+  public static UploadsConfig.Rate parseRate(String text) {
+    String[] parts = text.trim().split("/");
+    if (parts.length != 2) {
+      throw new IllegalArgumentException("not a rate (use count/period, like 30/1m)");
+    }
+    long count = Long.parseLong(parts[0].trim());
+    Duration period = parseDuration(parts[1]);
+    if (count < 1 || period.isZero() || period.isNegative()) {
+      throw new IllegalArgumentException("count and period must be positive");
+    }
+    return new UploadsConfig.Rate(count, period);
+  }
+
   public static boolean parseBoolean(String text) {
     return switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on", "1" -> true;

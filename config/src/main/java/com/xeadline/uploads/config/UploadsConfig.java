@@ -12,6 +12,7 @@ public record UploadsConfig(
     Tus tus,
     Rules rules,
     Auth auth,
+    Limits limits,
     Cors cors) {
 
   public record Server(
@@ -42,6 +43,11 @@ public record UploadsConfig(
    */
   public record Auth(
       boolean open, Secret hmacSecret, Path jwksFile, String issuer, String audience, Duration clockSkew) {}
+
+  /** {@code count} requests per {@code period}, refilled continuously. */
+  public record Rate(long count, Duration period) {}
+
+  public record Limits(Rate creations, Rate writes, Rate probes) {}
 
   /** What every upload must satisfy, whichever API creates it. */
   public record Rules(List<String> allowedTypes, boolean verifyContent, long maxChunkSize) {}

@@ -53,7 +53,11 @@ final class HttpServerFactory {
           "Content-Disposition",
           "Accept-Ranges",
           "ETag",
-          "X-Request-Id");
+          "X-Request-Id",
+          "X-RateLimit-Limit",
+          "X-RateLimit-Remaining",
+          "X-RateLimit-Reset",
+          "Retry-After");
 
   private HttpServerFactory() {}
 

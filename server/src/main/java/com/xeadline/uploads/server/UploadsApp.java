@@ -11,6 +11,7 @@ import com.xeadline.uploads.server.api.ApiHandlerFactory;
 import com.xeadline.uploads.server.auth.AuthHandler;
 import com.xeadline.uploads.server.auth.GrantAccess;
 import com.xeadline.uploads.server.auth.JwtVerifier;
+import com.xeadline.uploads.server.limits.RateLimitHandler;
 import com.xeadline.uploads.server.api.StorageResource;
 import com.xeadline.uploads.tus.KeyFile;
 import com.xeadline.uploads.tus.UploadGrants;
@@ -113,10 +114,10 @@ public final class UploadsApp implements AutoCloseable {
       if (config.server().benchEndpoint()) {
         context.addServlet(new ServletHolder("discard", new DiscardServlet(config.storage().uploadDir())), "/bench/discard");
       }
-      Handler routes = new ApiRouter(api, context);
+      RateLimitHandler limited = new RateLimitHandler(config.limits(), new ApiRouter(api, context));
       Server server =
           HttpServerFactory.create(
-              config, config.auth().open() ? routes : new AuthHandler(verifier(config), grantAccess, routes));
+              config, config.auth().open() ? limited : new AuthHandler(verifier(config), grantAccess, limited));
       server.start();
 
       ScheduledExecutorService housekeeping =
@@ -124,6 +125,7 @@ public final class UploadsApp implements AutoCloseable {
       long everySeconds = Math.max(10, Math.min(600, config.tus().expiration().toSeconds() / 4));
       housekeeping.scheduleWithFixedDelay(
           () -> removeExpired(storage, locks), everySeconds, everySeconds, TimeUnit.SECONDS);
+      housekeeping.scheduleWithFixedDelay(limited::forgetIdleBuckets, 1, 1, TimeUnit.MINUTES);
 
       UploadsApp app = new UploadsApp(database, server, housekeeping);
       log.atInfo()

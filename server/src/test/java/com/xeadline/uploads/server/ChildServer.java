@@ -41,6 +41,8 @@ final class ChildServer implements AutoCloseable {
     command.add("--storage.data-dir=" + dataDir);
     command.add("--auth.mode=none");
     command.add("--uploads.verify-content=false");
+    command.add("--limits.writes=1000000/1m");
+    command.add("--limits.creations=100000/1m");
     command.addAll(List.of(flags));
     Process process =
         new ProcessBuilder(command)

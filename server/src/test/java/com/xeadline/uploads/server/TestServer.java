@@ -50,6 +50,10 @@ final class TestServer implements AutoCloseable {
     if (List.of(flags).stream().noneMatch(f -> f.startsWith("--uploads.verify-content"))) {
       all.add("--uploads.verify-content=false");
     }
+    // Generous budgets unless a test is about them (RateLimitTest).
+    if (List.of(flags).stream().noneMatch(f -> f.startsWith("--limits."))) {
+      all.addAll(List.of("--limits.creations=100000/1m", "--limits.writes=1000000/1m", "--limits.probes=100000/1m"));
+    }
     all.addAll(List.of(flags));
     UploadsConfig config = new ConfigLoader(Map.of()).load(all);
     return new TestServer(dataDir, UploadsApp.start(config, Clock.systemUTC()));
