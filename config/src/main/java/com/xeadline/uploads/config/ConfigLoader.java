@@ -208,7 +208,9 @@ public final class ConfigLoader {
         new UploadsConfig.Limits(
             v.get(ConfigOption.LIMIT_CREATIONS, ConfigValues::parseRate, fallbackRate),
             v.get(ConfigOption.LIMIT_WRITES, ConfigValues::parseRate, fallbackRate),
-            v.get(ConfigOption.LIMIT_PROBES, ConfigValues::parseRate, fallbackRate));
+            v.get(ConfigOption.LIMIT_PROBES, ConfigValues::parseRate, fallbackRate),
+            v.get(ConfigOption.QUOTA_UPLOADS, Integer::parseInt, 10),
+            v.get(ConfigOption.QUOTA_BYTES, ConfigValues::parseSize, 1L << 30));
 
     List<String> origins = commaList(raw.get(ConfigOption.CORS_ORIGINS.key()));
     for (String origin : origins) {

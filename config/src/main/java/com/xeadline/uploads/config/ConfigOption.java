@@ -123,6 +123,18 @@ public record ConfigOption(String key, String env, String defaultValue, String d
   public static final ConfigOption AUTH_SKEW =
       new ConfigOption(
           "auth.clock-skew", "UPLOADS_AUTH_CLOCK_SKEW", "30s", "Tolerance for exp and nbf");
+  public static final ConfigOption QUOTA_UPLOADS =
+      new ConfigOption(
+          "quota.uploads-per-day",
+          "UPLOADS_QUOTA_PER_DAY",
+          "10",
+          "Uploads a signed-in user may create per UTC day");
+  public static final ConfigOption QUOTA_BYTES =
+      new ConfigOption(
+          "quota.bytes",
+          "UPLOADS_QUOTA_BYTES",
+          "1GiB",
+          "Bytes a signed-in user may hold: finished uploads plus the declared length of unfinished ones");
   public static final ConfigOption LIMIT_CREATIONS =
       new ConfigOption(
           "limits.creations",
@@ -172,6 +184,8 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           AUTH_ISSUER,
           AUTH_AUDIENCE,
           AUTH_SKEW,
+          QUOTA_UPLOADS,
+          QUOTA_BYTES,
           LIMIT_CREATIONS,
           LIMIT_WRITES,
           LIMIT_PROBES,

@@ -47,7 +47,7 @@ public record UploadsConfig(
   /** {@code count} requests per {@code period}, refilled continuously. */
   public record Rate(long count, Duration period) {}
 
-  public record Limits(Rate creations, Rate writes, Rate probes) {}
+  public record Limits(Rate creations, Rate writes, Rate probes, int uploadsPerDay, long quotaBytes) {}
 
   /** What every upload must satisfy, whichever API creates it. */
   public record Rules(List<String> allowedTypes, boolean verifyContent, long maxChunkSize) {}

@@ -73,7 +73,14 @@ public final class UploadsApp implements AutoCloseable {
       ids.setUploadUri(UPLOAD_PATH);
       SqlUploadStorage storage =
           new SqlUploadStorage(
-              sessions, files, clock, config.tus(), config.storage().fsync(), config.rules().verifyContent(), ids);
+              sessions,
+              files,
+              clock,
+              config.tus(),
+              config.storage().fsync(),
+              config.rules().verifyContent(),
+              config.limits(),
+              ids);
       UploadLocks locks = new UploadLocks();
       UploadRules rules = new UploadRules(config.tus().maxSize(), config.rules().allowedTypes());
       UploadChunks chunks = new UploadChunks(database.jdbi());

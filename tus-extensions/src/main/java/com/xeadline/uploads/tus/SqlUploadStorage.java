@@ -45,6 +45,7 @@ public final class SqlUploadStorage implements UploadStorageService {
   private final Clock clock;
   private final boolean fsync;
   private final boolean verifyContent;
+  private final UploadsConfig.Limits quota;
   private final long checkpointBytes;
   private final int bufferSize;
   private final List<UploadFinishedListener> finishedListeners = new CopyOnWriteArrayList<>();
@@ -60,12 +61,14 @@ public final class SqlUploadStorage implements UploadStorageService {
       UploadsConfig.Tus tus,
       boolean fsync,
       boolean verifyContent,
+      UploadsConfig.Limits quota,
       UploadIdFactory idFactory) {
     this.sessions = sessions;
     this.files = files;
     this.clock = clock;
     this.fsync = fsync;
     this.verifyContent = verifyContent;
+    this.quota = quota;
     this.checkpointBytes = tus.checkpointBytes();
     this.bufferSize = 256 * 1024;
     this.maxUploadSize = tus.maxSize();
@@ -113,7 +116,7 @@ public final class SqlUploadStorage implements UploadStorageService {
     return sessions.find(id);
   }
 
-  public UploadRow createUpload(NewUpload request) throws IOException {
+  public UploadRow createUpload(NewUpload request) throws IOException, QuotaExceededException {
     Instant now = clock.instant();
     String id = UUID.randomUUID().toString();
     boolean finishedEmpty = Long.valueOf(0).equals(request.length());
@@ -145,8 +148,13 @@ public final class SqlUploadStorage implements UploadStorageService {
             request.storageKey());
     files.create(id);
     try {
-      sessions.insert(row);
-    } catch (RuntimeException e) {
+      if (row.userId() == null) {
+        sessions.insert(row); // anonymous (auth.mode=none): no per-user quota
+      } else {
+        Instant dayStart = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        sessions.insertWithinQuota(row, quota.uploadsPerDay(), quota.quotaBytes(), dayStart);
+      }
+    } catch (RuntimeException | QuotaExceededException e) {
       files.delete(id);
       throw e;
     }
@@ -434,7 +442,9 @@ public final class SqlUploadStorage implements UploadStorageService {
 
   @Override
   public UploadInfo create(UploadInfo info, String ownerKey) throws IOException {
-    UploadRow row =
+    UploadRow row;
+    try {
+      row =
         createUpload(
             new NewUpload(
                 ownerKey,
@@ -448,6 +458,9 @@ public final class SqlUploadStorage implements UploadStorageService {
                 null,
                 null,
                 null));
+    } catch (QuotaExceededException e) {
+      throw new IOException(e.getMessage(), e);
+    }
     return toInfo(row);
   }
 

@@ -50,9 +50,76 @@ public final class UploadSessions {
 
   public void insert(UploadRow row) {
     forgetScopedRows();
-    jdbi.useHandle(
-        h ->
-            h.createUpdate(
+    jdbi.useHandle(h -> insert(h, row));
+  }
+
+  /**
+   * Inserts {@code row} if its user stays within both quotas, checked under a lock on the user's
+   * quota row so parallel creations are counted one after the other.
+   */
+  public void insertWithinQuota(UploadRow row, int uploadsPerDay, long quotaBytes, Instant dayStart)
+      throws QuotaExceededException {
+    forgetScopedRows();
+    try {
+      jdbi.useTransaction(
+          h -> {
+            lockQuotaRow(h, row.userId());
+            long today =
+                h.createQuery("SELECT COUNT(*) FROM upload_sessions WHERE user_id = :user AND created_at >= :dayStart")
+                    .bind("user", row.userId())
+                    .bind("dayStart", utc(dayStart))
+                    .mapTo(Long.class)
+                    .one();
+            if (today >= uploadsPerDay) {
+              throw new QuotaRefusal(new QuotaExceededException("uploads-per-day", uploadsPerDay, today, 1));
+            }
+            long held =
+                h.createQuery(
+                        """
+                        SELECT COALESCE(SUM(COALESCE(file_size, 0)), 0) FROM upload_sessions
+                        WHERE user_id = :user AND status <> 'failed'
+                        """)
+                    .bind("user", row.userId())
+                    .mapTo(Long.class)
+                    .one();
+            long requested = row.length() == null ? 0 : row.length();
+            if (held + requested > quotaBytes) {
+              throw new QuotaRefusal(new QuotaExceededException("bytes", quotaBytes, held, requested));
+            }
+            insert(h, row);
+          });
+    } catch (QuotaRefusal refusal) {
+      throw refusal.exceeded;
+    }
+  }
+
+  /** Carries a quota refusal out of the transaction callback, which rolls back. */
+  private static final class QuotaRefusal extends RuntimeException {
+    private final QuotaExceededException exceeded;
+
+    QuotaRefusal(QuotaExceededException exceeded) {
+      super(exceeded.getMessage(), null, false, false);
+      this.exceeded = exceeded;
+    }
+  }
+
+  private static void lockQuotaRow(org.jdbi.v3.core.Handle h, String userId) {
+    boolean exists =
+        h.createQuery("SELECT COUNT(*) FROM user_quotas WHERE user_id = :user").bind("user", userId).mapTo(Integer.class).one() > 0;
+    if (!exists) {
+      try {
+        h.execute("SAVEPOINT quota_row");
+        h.createUpdate("INSERT INTO user_quotas (user_id) VALUES (:user)").bind("user", userId).execute();
+        h.execute("RELEASE SAVEPOINT quota_row");
+      } catch (RuntimeException raced) {
+        h.execute("ROLLBACK TO SAVEPOINT quota_row"); // another creation inserted it first
+      }
+    }
+    h.createQuery("SELECT user_id FROM user_quotas WHERE user_id = :user FOR UPDATE").bind("user", userId).mapTo(String.class).one();
+  }
+
+  private static int insert(org.jdbi.v3.core.Handle h, UploadRow row) {
+    return h.createUpdate(
                     """
                     INSERT INTO upload_sessions (id, user_id, file_name, file_size, content_type,
                       total_chunks, received_chunks, status, created_at, last_activity_at,
@@ -88,7 +155,7 @@ public final class UploadSessions {
                 .bind("failureReason", row.failureReason())
                 .bind("chunkSize", row.chunkSize())
                 .bind("storageKey", row.storageKey())
-                .execute());
+                .execute();
   }
 
   public Optional<UploadRow> find(String id) {

@@ -1,8 +1,7 @@
 package com.xeadline.uploads.server.auth;
 
+import com.xeadline.uploads.server.EarlyRefusal;
 import com.xeadline.uploads.tus.UploadRow;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
@@ -47,14 +46,14 @@ public final class AuthHandler extends Handler.Wrapper {
     }
     String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return refuse(path, response, callback, REALM, "A Bearer token is required");
+      return refuse(request, response, callback, REALM, "A Bearer token is required");
     }
     try {
       request.setAttribute(USER, verifier.verify(authorization.substring(7).trim()));
     } catch (InvalidTokenException e) {
       String challenge =
           REALM + ", error=\"invalid_token\", error_description=\"" + e.getMessage().replace("\"", "'") + "\"";
-      return refuse(path, response, callback, challenge, e.getMessage());
+      return refuse(request, response, callback, challenge, e.getMessage());
     }
     return super.handle(request, response, callback);
   }
@@ -68,22 +67,10 @@ public final class AuthHandler extends Handler.Wrapper {
     return grant == null ? Optional.empty() : grants.granted(path.substring("/files/".length()), grant);
   }
 
-  private static boolean refuse(String path, Response response, Callback callback, String challenge, String detail) {
-    response.setStatus(401);
+  private static boolean refuse(
+      Request request, Response response, Callback callback, String challenge, String detail)
+      throws java.io.IOException {
     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenge);
-    String body;
-    if (path.startsWith("/api/")) {
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
-      body =
-          "{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\""
-              + detail.replace("\\", "\\\\").replace("\"", "\\\"")
-              + "\"}";
-    } else {
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-      response.getHeaders().put("Tus-Resumable", "1.0.0");
-      body = detail + "\n";
-    }
-    response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
-    return true;
+    return EarlyRefusal.send(request, response, callback, 401, "Unauthorized", detail, "");
   }
 }

@@ -1,11 +1,10 @@
 package com.xeadline.uploads.server.limits;
 
 import com.xeadline.uploads.config.UploadsConfig;
+import com.xeadline.uploads.server.EarlyRefusal;
 import com.xeadline.uploads.server.auth.AuthHandler;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpHeader;
@@ -55,21 +54,10 @@ public final class RateLimitHandler extends Handler.Wrapper {
       return super.handle(request, response, callback);
     }
     long retryAfter = Math.max(1, ceilSeconds(probe.getNanosToWaitForRefill()));
-    response.setStatus(429);
     response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(retryAfter));
     String detail = "Too many " + kind.name().toLowerCase() + " requests: " + rate.count() + " per " + rate.period() + "; retry in " + retryAfter + " s";
-    String body;
-    if (Request.getPathInContext(request).startsWith("/api/")) {
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
-      body = "{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,\"detail\":\"" + detail
-          + "\",\"retryAfter\":" + retryAfter + "}";
-    } else {
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-      response.getHeaders().put("Tus-Resumable", "1.0.0");
-      body = detail + "\n";
-    }
-    response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
-    return true;
+    return EarlyRefusal.send(
+        request, response, callback, 429, "Too Many Requests", detail, ",\"retryAfter\":" + retryAfter);
   }
 
   /** Drops buckets that are full again: a fresh one would be identical. */

@@ -2,6 +2,7 @@ package com.xeadline.uploads.tus.legacy;
 
 import com.xeadline.uploads.tus.ContentSignature;
 import com.xeadline.uploads.tus.NewUpload;
+import com.xeadline.uploads.tus.QuotaExceededException;
 import com.xeadline.uploads.tus.SqlUploadStorage;
 import com.xeadline.uploads.tus.UploadRow;
 import com.xeadline.uploads.tus.UploadRules;
@@ -103,11 +104,12 @@ public final class ChunkedUploads {
 
   private UploadRow create(
       String userId, String name, Long fileSize, String contentType, Integer totalChunks, Long chunkSize, String creatorIp)
-      throws IOException {
+      throws IOException, LegacyApiException {
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("filename", name);
     metadata.put("filetype", contentType.trim());
-    return storage.createUpload(
+    try {
+      return storage.createUpload(
         new NewUpload(
             userId,
             fileSize,
@@ -120,6 +122,14 @@ public final class ChunkedUploads {
             totalChunks,
             chunkSize,
             objectName(userId, name)));
+    } catch (QuotaExceededException e) {
+      throw new LegacyApiException(
+          403,
+          "Quota exceeded",
+          e.getMessage(),
+          List.of(),
+          Map.of("quota", e.quota(), "limit", e.limit(), "used", e.used(), "requested", e.requested()));
+    }
   }
 
   /**

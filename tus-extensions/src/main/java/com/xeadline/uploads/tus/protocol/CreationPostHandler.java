@@ -2,6 +2,7 @@ package com.xeadline.uploads.tus.protocol;
 
 import com.xeadline.uploads.tus.FileConcatenation;
 import com.xeadline.uploads.tus.NewUpload;
+import com.xeadline.uploads.tus.QuotaExceededException;
 import com.xeadline.uploads.tus.SqlUploadStorage;
 import com.xeadline.uploads.tus.UploadMetadata;
 import com.xeadline.uploads.tus.UploadRow;
@@ -48,7 +49,9 @@ final class CreationPostHandler extends AbstractRequestHandler {
       throws IOException, TusException {
     Concat concat = Concat.parse(request.getHeader(HttpHeader.UPLOAD_CONCAT));
     String encodedMetadata = request.getHeader(HttpHeader.UPLOAD_METADATA);
-    UploadRow row =
+    UploadRow row;
+    try {
+      row =
         storage.createUpload(
             new NewUpload(
                 ownerKey,
@@ -62,6 +65,9 @@ final class CreationPostHandler extends AbstractRequestHandler {
                 null,
                 null,
                 null));
+    } catch (QuotaExceededException e) {
+      throw new TusException(403, e.getMessage());
+    }
     response.setHeader(HttpHeader.LOCATION, urls.upload(request, row.id()));
     response.setStatus(HttpServletResponse.SC_CREATED);
     if (concat.type() == UploadType.CONCATENATED) {
