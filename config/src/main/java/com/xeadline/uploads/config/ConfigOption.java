@@ -115,7 +115,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "HMAC secret for HS256/384/512 tokens (at least 32 bytes); generated into the data directory when neither this nor a JWKS file is set");
   public static final ConfigOption AUTH_JWKS =
       new ConfigOption(
-          "auth.jwks-file", "UPLOADS_AUTH_JWKS_FILE", "", "Local JWKS file of public keys for RS256 / ES256 tokens");
+          "auth.jwks-file", "UPLOADS_AUTH_JWKS_FILE", "", "Local JWKS file of public keys for RS256 / ES256 / EdDSA tokens");
   public static final ConfigOption AUTH_ISSUER =
       new ConfigOption("auth.issuer", "UPLOADS_AUTH_ISSUER", "", "Required iss claim, when set");
   public static final ConfigOption AUTH_AUDIENCE =

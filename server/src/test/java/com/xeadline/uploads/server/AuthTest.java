@@ -223,6 +223,26 @@ class AuthTest {
     }
   }
 
+  @Test
+  void aJwksServerTakesEs256AndEdDsa() throws Exception {
+    com.nimbusds.jose.jwk.ECKey ec = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyID("ec").generate();
+    com.nimbusds.jose.jwk.OctetKeyPair ed =
+        new com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator(com.nimbusds.jose.jwk.Curve.Ed25519).keyID("ed").generate();
+    Path jwks = Files.createTempFile("jwks", ".json");
+    Files.writeString(jwks, new JWKSet(List.of(ec.toPublicJWK(), ed.toPublicJWK())).toString());
+    try (TestServer keys = TestServer.start("--auth.mode=jwt", "--auth.jwks-file=" + jwks)) {
+      JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("erin").expirationTime(Date.from(Instant.now().plusSeconds(600))).build();
+      SignedJWT es = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("ec").build(), claims);
+      es.sign(new com.nimbusds.jose.crypto.ECDSASigner(ec));
+      SignedJWT eddsa = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID("ed").build(), claims);
+      eddsa.sign(new com.nimbusds.jose.crypto.Ed25519Signer(ed));
+      HttpResponse<String> esAnswer = createWith(keys, es.serialize());
+      assertThat(esAnswer.statusCode()).as(esAnswer.headers().toString()).isEqualTo(201);
+      HttpResponse<String> edAnswer = createWith(keys, eddsa.serialize());
+      assertThat(edAnswer.statusCode()).as(edAnswer.headers().toString()).isEqualTo(201);
+    }
+  }
+
   private static HttpResponse<String> createWith(TestServer target, String jwt) throws Exception {
     return target.send(target.tus("/files/").header("Upload-Length", "1").header("Authorization", "Bearer " + jwt)
         .POST(BodyPublishers.noBody()).build());

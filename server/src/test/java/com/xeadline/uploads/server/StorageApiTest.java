@@ -122,6 +122,19 @@ class StorageApiTest extends ServerPerClass {
   }
 
   @Test
+  void pathTraversalNamesAreNeutralised() throws Exception {
+    String id = init("../../../etc/passwd.mp4", 10, 1);
+    assertThat(status(id).get("fileName").asText()).isEqualTo("passwd.mp4");
+    uploadChunk(id, 0, new byte[10]);
+    json(post("/api/storage/complete-chunked-upload", "{\"uploadId\":\"" + id + "\"}"), 200);
+    HttpResponse<byte[]> download = server.sendForBytes(HttpRequest.newBuilder(server.uri("/files/" + id)).build());
+    assertThat(download.headers().firstValue("Content-Disposition").orElseThrow()).contains("filename=\"passwd.mp4\"").doesNotContain("..");
+    try (var files = java.nio.file.Files.list(server.dataDir.resolve("uploads"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).allMatch(name -> name.matches("[0-9a-f-]{36}\\.bin"));
+    }
+  }
+
+  @Test
   void malformedInputIs400NeverA500() throws Exception {
     assertThat(json(post("/api/storage/init-chunked-upload", "{not json"), 400).get("title").asText()).isEqualTo("Malformed JSON");
     assertThat(json(post("/api/storage/init-chunked-upload", "{\"fileSize\":\"many\"}"), 400)).isNotNull();
