@@ -12,6 +12,10 @@ import com.xeadline.uploads.server.auth.AuthHandler;
 import com.xeadline.uploads.server.auth.GrantAccess;
 import com.xeadline.uploads.server.auth.JwtVerifier;
 import com.xeadline.uploads.server.limits.RateLimitHandler;
+import com.xeadline.uploads.server.storage.LocalStorageProvider;
+import com.xeadline.uploads.storage.FinalsPublisher;
+import com.xeadline.uploads.storage.StorageProviders;
+import java.util.List;
 import com.xeadline.uploads.server.api.StorageResource;
 import com.xeadline.uploads.tus.KeyFile;
 import com.xeadline.uploads.tus.UploadGrants;
@@ -89,6 +93,11 @@ public final class UploadsApp implements AutoCloseable {
           new UploadGrants(KeyFile.loadOrCreate(config.storage().dataDir().resolve("keys").resolve("grant.key")), clock);
       FileConcatenation concatenation = new FileConcatenation(storage, locks);
       storage.addFinishedListener(concatenation);
+      StorageProviders providers =
+          new StorageProviders(new LocalStorageProvider(config.storage().dataDir().resolve("finals")), List.of());
+      FinalsPublisher publisher = new FinalsPublisher(storage, providers);
+      storage.addFinishedListener(publisher);
+      storage.addTerminationListener(publisher);
       storage.reconcile();
       TusService tus =
           new TusService(
@@ -98,6 +107,7 @@ public final class UploadsApp implements AutoCloseable {
               ids,
               new PublicUrls(config.server().trustProxy(), UPLOAD_PATH),
               rules,
+              providers,
               config.tus().lockWait());
       ChunkedUploads chunked =
           new ChunkedUploads(

@@ -145,7 +145,8 @@ public final class SqlUploadStorage implements UploadStorageService {
             request.creatorIp(),
             null,
             request.chunkSize(),
-            request.storageKey());
+            request.storageKey(),
+            null);
     files.create(id);
     try {
       if (row.userId() == null) {
@@ -277,6 +278,15 @@ public final class SqlUploadStorage implements UploadStorageService {
       fail(row.id(), "content does not look like " + row.contentType());
       throw new TusException(415, "The upload's first bytes are not " + row.contentType() + "; the upload has failed");
     }
+  }
+
+  public void recordPublished(String id, String provider, String key) {
+    sessions.recordPublished(id, provider, key);
+  }
+
+  /** Marks an upload failed with a reason, keeping its bytes (a publish can be retried). */
+  public void markFailedKeepingBytes(String id, String reason) {
+    sessions.markFailed(id, reason, clock.instant());
   }
 
   /** Marks an upload failed with a reason and frees its bytes. */
@@ -527,9 +537,26 @@ public final class SqlUploadStorage implements UploadStorageService {
   @Override
   public void removeLastNumberOfBytes(UploadInfo uploadInfo, long byteCount) {}
 
+  /** Told when an upload is terminated, to remove what it published. */
+  public interface TerminationListener {
+    void terminated(UploadRow row) throws IOException;
+  }
+
+  private final List<TerminationListener> terminationListeners = new CopyOnWriteArrayList<>();
+
+  public void addTerminationListener(TerminationListener listener) {
+    terminationListeners.add(listener);
+  }
+
   @Override
   public void terminateUpload(UploadInfo uploadInfo) throws IOException {
     if (uploadInfo != null) {
+      Optional<UploadRow> row = sessions.find(uploadInfo.getId().toString());
+      if (row.isPresent()) {
+        for (TerminationListener listener : terminationListeners) {
+          listener.terminated(row.get());
+        }
+      }
       delete(uploadInfo.getId().toString());
       log.atInfo().addKeyValue("upload_id", uploadInfo.getId().toString()).log("upload.terminated");
     }

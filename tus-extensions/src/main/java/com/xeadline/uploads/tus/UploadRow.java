@@ -34,7 +34,8 @@ public record UploadRow(
     String creatorIp,
     String failureReason,
     Long chunkSize,
-    String storageKey) {
+    String storageKey,
+    String storageProvider) {
 
   public boolean isFinished() {
     return length != null && offset == length;

@@ -235,6 +235,18 @@ public final class UploadSessions {
                 .execute());
   }
 
+  /** The final now lives in {@code provider} under {@code key}. */
+  public void recordPublished(String id, String provider, String key) {
+    forgetScopedRows();
+    jdbi.useHandle(
+        h ->
+            h.createUpdate("UPDATE upload_sessions SET storage_provider = :provider, storage_key = :key WHERE id = :id")
+                .bind("id", id)
+                .bind("provider", provider)
+                .bind("key", key)
+                .execute());
+  }
+
   public void markFailed(String id, String reason, Instant now) {
     forgetScopedRows();
     jdbi.useHandle(
@@ -372,7 +384,8 @@ public final class UploadSessions {
         rs.getString("creator_ip"),
         rs.getString("failure_reason"),
         nullableLong(rs, "chunk_size"),
-        rs.getString("storage_key"));
+        rs.getString("storage_key"),
+        rs.getString("storage_provider"));
   }
 
   private static Long nullableLong(ResultSet rs, String column) throws SQLException {

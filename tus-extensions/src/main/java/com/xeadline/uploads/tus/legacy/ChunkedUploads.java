@@ -1,5 +1,6 @@
 package com.xeadline.uploads.tus.legacy;
 
+import com.xeadline.uploads.storage.ObjectKeys;
 import com.xeadline.uploads.tus.ContentSignature;
 import com.xeadline.uploads.tus.NewUpload;
 import com.xeadline.uploads.tus.QuotaExceededException;
@@ -121,7 +122,7 @@ public final class ChunkedUploads {
             List.of(),
             totalChunks,
             chunkSize,
-            objectName(userId, name)));
+            ObjectKeys.forUpload(userId, name, null)));
     } catch (QuotaExceededException e) {
       throw new LegacyApiException(
           403,
@@ -283,13 +284,6 @@ public final class ChunkedUploads {
       throw new LegacyApiException(403, "Forbidden", "Upload " + uploadId + " belongs to another user", List.of(), Map.of());
     }
     return row;
-  }
-
-  /** {@code userId/<timestamp>-<name>}: unique and safe as an object name in any store. */
-  static String objectName(String userId, String sanitizedName) {
-    String owner = userId == null ? "anonymous" : userId.replaceAll("[^A-Za-z0-9._-]", "_");
-    String name = sanitizedName.replaceAll("[^A-Za-z0-9._-]", "_");
-    return owner + "/" + Instant.now().toEpochMilli() + "-" + name;
   }
 
   static String encode(Map<String, String> metadata) {

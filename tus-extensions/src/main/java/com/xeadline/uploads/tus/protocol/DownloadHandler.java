@@ -4,7 +4,10 @@ import com.xeadline.uploads.tus.FileConcatenation;
 import com.xeadline.uploads.tus.SqlUploadStorage;
 import com.xeadline.uploads.tus.UploadRow;
 import jakarta.servlet.http.HttpServletResponse;
+import com.xeadline.uploads.storage.StorageProvider;
+import com.xeadline.uploads.storage.StorageProviders;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -32,10 +35,12 @@ final class DownloadHandler extends AbstractRequestHandler {
 
   private final SqlUploadStorage storage;
   private final FileConcatenation concatenation;
+  private final StorageProviders providers;
 
-  DownloadHandler(SqlUploadStorage storage, FileConcatenation concatenation) {
+  DownloadHandler(SqlUploadStorage storage, FileConcatenation concatenation, StorageProviders providers) {
     this.storage = storage;
     this.concatenation = concatenation;
+    this.providers = providers;
   }
 
   @Override
@@ -97,6 +102,16 @@ final class DownloadHandler extends AbstractRequestHandler {
       case ByteRange.Whole w -> response.setStatus(HttpServletResponse.SC_OK);
     }
     response.setHeader("Content-Length", Long.toString(count));
+    if (row.storageProvider() != null) {
+      StorageProvider provider =
+          providers
+              .named(row.storageProvider())
+              .orElseThrow(() -> new TusException(500, "The upload's storage is not configured"));
+      try (InputStream in = provider.openRange(row.storageKey(), first, count)) {
+        in.transferTo(response.getOutputStream());
+      }
+      return;
+    }
     try (FileChannel file = storage.files().openForRead(row.id())) {
       WritableByteChannel out = Channels.newChannel(response.getOutputStream());
       long sent = 0;

@@ -1,5 +1,6 @@
 package com.xeadline.uploads.tus.protocol;
 
+import com.xeadline.uploads.storage.StorageProviders;
 import com.xeadline.uploads.tus.FileConcatenation;
 import com.xeadline.uploads.tus.SqlUploadStorage;
 import com.xeadline.uploads.tus.UploadLocks;
@@ -46,6 +47,7 @@ public final class TusService extends TusFileUploadService {
       UploadIdFactory ids,
       PublicUrls urls,
       UploadRules rules,
+      StorageProviders providers,
       Duration lockWait) {
     this.storage = storage;
     this.locks = locks;
@@ -64,7 +66,7 @@ public final class TusService extends TusFileUploadService {
     addTusExtension(new TerminationExtension());
     addTusExtension(expiration(storage));
     addTusExtension(concatenation());
-    addTusExtension(download(storage, concatenation));
+    addTusExtension(download(storage, concatenation, providers));
   }
 
   private static Extension core(SqlUploadStorage storage) {
@@ -123,12 +125,13 @@ public final class TusService extends TusFileUploadService {
             new ConcatenationHeadRequestHandler()));
   }
 
-  private static Extension download(SqlUploadStorage storage, FileConcatenation concatenation) {
+  private static Extension download(
+      SqlUploadStorage storage, FileConcatenation concatenation, StorageProviders providers) {
     return new Extension(
         "download",
         List.of(HttpMethod.GET),
         List.of(),
-        List.of(new DownloadHandler(storage, concatenation)));
+        List.of(new DownloadHandler(storage, concatenation, providers)));
   }
 
   @Override
