@@ -1,0 +1,144 @@
+package com.xeadline.uploads.gcs;
+
+import com.google.cloud.ReadChannel;
+import com.google.cloud.WriteChannel;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.HttpMethod;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageException;
+import com.xeadline.uploads.storage.ObjectKeys;
+import com.xeadline.uploads.storage.StorageProvider;
+import com.xeadline.uploads.storage.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Finals in a Google Cloud Storage bucket (under an optional prefix). Writes are resumable uploads
+ * fed through one bounded buffer, never the whole file; reads are ranged. Transient errors are
+ * retried with backoff by the client's retry settings (see {@link GcsStorageFactory}).
+ */
+public final class GcsStorageProvider implements StorageProvider {
+  static final int BUFFER = 1024 * 1024;
+  static final int CHUNK = 8 * 1024 * 1024;
+
+  private final Storage storage;
+  private final String bucket;
+  private final String prefix;
+
+  public GcsStorageProvider(Storage storage, String bucket, String prefix) {
+    this.storage = storage;
+    this.bucket = bucket;
+    this.prefix = prefix == null || prefix.isBlank() ? "" : prefix.replaceAll("^/+|/+$", "") + "/";
+  }
+
+  @Override
+  public String name() {
+    return "gcs";
+  }
+
+  @Override
+  public StoredObject store(String key, InputStream data, long length, String contentType, Map<String, String> metadata)
+      throws IOException {
+    BlobInfo info =
+        BlobInfo.newBuilder(blobId(key))
+            .setContentType(contentType == null ? "application/octet-stream" : contentType)
+            .setCacheControl("private, max-age=0")
+            .setMetadata(metadata)
+            .build();
+    long written = 0;
+    try (WriteChannel out = storage.writer(info)) {
+      out.setChunkSize(CHUNK);
+      byte[] buffer = new byte[BUFFER];
+      for (int n; (n = data.read(buffer)) >= 0; ) {
+        ByteBuffer wrapped = ByteBuffer.wrap(buffer, 0, n);
+        while (wrapped.hasRemaining()) {
+          out.write(wrapped);
+        }
+        written += n;
+      }
+    } catch (StorageException e) {
+      throw new IOException("GCS write of " + key + " failed: " + e.getMessage(), e);
+    }
+    if (written != length) {
+      throw new IOException("expected " + length + " bytes for " + key + ", read " + written);
+    }
+    return stat(key).orElseThrow(() -> new IOException("GCS object " + key + " missing after its write"));
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    try {
+      storage.delete(blobId(key));
+    } catch (StorageException e) {
+      throw new IOException("GCS delete of " + key + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<StoredObject> stat(String key) throws IOException {
+    try {
+      Blob blob = storage.get(blobId(key));
+      if (blob == null) {
+        return Optional.empty();
+      }
+      Instant created = blob.getCreateTimeOffsetDateTime() == null ? null : blob.getCreateTimeOffsetDateTime().toInstant();
+      return Optional.of(new StoredObject(key, blob.getSize(), blob.getContentType(), created));
+    } catch (StorageException e) {
+      throw new IOException("GCS stat of " + key + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public InputStream openRange(String key, long offset, long length) throws IOException {
+    try {
+      ReadChannel reader = storage.reader(blobId(key));
+      reader.setChunkSize(BUFFER);
+      reader.seek(offset);
+      reader.limit(offset + length);
+      return Channels.newInputStream(reader);
+    } catch (StorageException e) {
+      throw new IOException("GCS read of " + key + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** A V4 signed PUT URL bound to the content type; only credentials that can sign make one. */
+  @Override
+  public URI directUploadUrl(String key, String contentType, Duration validity) throws IOException {
+    BlobInfo info = BlobInfo.newBuilder(blobId(key)).setContentType(contentType).build();
+    try {
+      return storage
+          .signUrl(
+              info,
+              validity.toSeconds(),
+              TimeUnit.SECONDS,
+              Storage.SignUrlOption.withV4Signature(),
+              Storage.SignUrlOption.httpMethod(HttpMethod.PUT),
+              // V4 binds headers by signing them: the client must PUT with this exact type.
+              Storage.SignUrlOption.withExtHeaders(Map.of("Content-Type", contentType)))
+          .toURI();
+    } catch (IllegalStateException | IllegalArgumentException cannotSign) {
+      throw new UnsupportedOperationException(
+          "The GCS credentials cannot sign URLs (use a service-account key file): " + cannotSign.getMessage(), cannotSign);
+    } catch (URISyntaxException e) {
+      throw new IOException(e);
+    }
+  }
+
+  private BlobId blobId(String key) throws IOException {
+    if (!ObjectKeys.isSafe(key)) {
+      throw new IOException("unsafe object key");
+    }
+    return BlobId.of(bucket, prefix + key);
+  }
+}
