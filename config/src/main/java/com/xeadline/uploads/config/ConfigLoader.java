@@ -126,7 +126,8 @@ public final class ConfigLoader {
         new UploadsConfig.Storage(
             dataDir.toAbsolutePath().normalize(),
             v.get(ConfigOption.UPLOAD_DIR, s -> Path.of(expand.apply(s)).toAbsolutePath().normalize(), dataDir.resolve("uploads")),
-            v.get(ConfigOption.FSYNC, ConfigValues::parseBoolean, true));
+            v.get(ConfigOption.FSYNC, ConfigValues::parseBoolean, true),
+            gcs(raw, v));
 
     String url = expand.apply(raw.get(ConfigOption.DATABASE_URL.key()).trim());
     if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
@@ -223,6 +224,27 @@ public final class ConfigLoader {
     }
     return new UploadsConfig(
         server, storage, database, tus, rules, auth, limits, new UploadsConfig.Cors(origins));
+  }
+
+  private static UploadsConfig.Gcs gcs(Map<String, String> raw, Values v) {
+    String provider = raw.get(ConfigOption.STORAGE_PROVIDER.key()).trim();
+    if (provider.equals("local")) {
+      return null;
+    }
+    if (!provider.equals("gcs")) {
+      v.problem(ConfigOption.STORAGE_PROVIDER, "must be local or gcs");
+      return null;
+    }
+    String bucket = raw.get(ConfigOption.GCS_BUCKET.key()).trim();
+    if (bucket.isEmpty()) {
+      v.problem(ConfigOption.GCS_BUCKET, "is required with storage.provider=gcs");
+    }
+    String credentials = raw.get(ConfigOption.GCS_CREDENTIALS.key()).trim();
+    if (!credentials.isEmpty() && !java.nio.file.Files.isReadable(Path.of(credentials))) {
+      v.problem(ConfigOption.GCS_CREDENTIALS, "cannot be read");
+    }
+    return new UploadsConfig.Gcs(
+        bucket, raw.get(ConfigOption.GCS_PREFIX.key()).trim(), credentials.isEmpty() ? null : Path.of(credentials));
   }
 
   private static List<String> commaList(String text) {

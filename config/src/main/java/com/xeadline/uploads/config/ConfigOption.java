@@ -48,6 +48,22 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "UPLOADS_FSYNC",
           "true",
           "Force bytes to disk before an offset is acknowledged");
+  public static final ConfigOption STORAGE_PROVIDER =
+      new ConfigOption(
+          "storage.provider",
+          "UPLOADS_STORAGE_PROVIDER",
+          "local",
+          "Where finished uploads go: local (<data-dir>/finals) or gcs");
+  public static final ConfigOption GCS_BUCKET =
+      new ConfigOption("gcs.bucket", "UPLOADS_GCS_BUCKET", "", "GCS bucket, with storage.provider=gcs");
+  public static final ConfigOption GCS_PREFIX =
+      new ConfigOption("gcs.prefix", "UPLOADS_GCS_PREFIX", "", "Object name prefix in the bucket");
+  public static final ConfigOption GCS_CREDENTIALS =
+      new ConfigOption(
+          "gcs.credentials-file",
+          "GOOGLE_APPLICATION_CREDENTIALS",
+          "",
+          "Service-account key file; application-default credentials when empty");
   public static final ConfigOption DATABASE_URL =
       new ConfigOption(
           "database.url",
@@ -167,6 +183,10 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           DATA_DIR,
           UPLOAD_DIR,
           FSYNC,
+          STORAGE_PROVIDER,
+          GCS_BUCKET,
+          GCS_PREFIX,
+          GCS_CREDENTIALS,
           DATABASE_URL,
           DATABASE_USER,
           DATABASE_PASSWORD,

@@ -22,7 +22,10 @@ public record UploadsConfig(
    * {@code dataDir} holds everything the server keeps; {@code uploadDir} the bytes of uploads in
    * progress (and, until a storage provider takes them, finished ones).
    */
-  public record Storage(Path dataDir, Path uploadDir, boolean fsync) {}
+  public record Storage(Path dataDir, Path uploadDir, boolean fsync, Gcs gcs) {}
+
+  /** Set when storage.provider=gcs; {@code credentialsFile} null means application-default. */
+  public record Gcs(String bucket, String prefix, Path credentialsFile) {}
 
   public record Database(String url, String user, Secret password, int poolSize) {
     public boolean isPostgres() {

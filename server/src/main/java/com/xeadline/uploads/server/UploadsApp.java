@@ -7,6 +7,7 @@ import com.xeadline.uploads.tus.SqlUploadStorage;
 import com.xeadline.uploads.tus.UploadFiles;
 import com.xeadline.uploads.tus.UploadLocks;
 import com.xeadline.uploads.tus.UploadSessions;
+import com.xeadline.uploads.gcs.GcsStorageFactory;
 import com.xeadline.uploads.server.api.ApiHandlerFactory;
 import com.xeadline.uploads.server.auth.AuthHandler;
 import com.xeadline.uploads.server.auth.GrantAccess;
@@ -60,6 +61,11 @@ public final class UploadsApp implements AutoCloseable {
   }
 
   public static UploadsApp start(UploadsConfig config, Clock clock) throws Exception {
+    return start(config, clock, storageProviders(config));
+  }
+
+  /** As {@link #start(UploadsConfig, Clock)}, with the storage providers given (tests). */
+  public static UploadsApp start(UploadsConfig config, Clock clock, StorageProviders providers) throws Exception {
     // Jersey logs through java.util.logging: route it to the same JSON lines.
     if (!SLF4JBridgeHandler.isInstalled()) {
       SLF4JBridgeHandler.removeHandlersForRootLogger();
@@ -93,8 +99,6 @@ public final class UploadsApp implements AutoCloseable {
           new UploadGrants(KeyFile.loadOrCreate(config.storage().dataDir().resolve("keys").resolve("grant.key")), clock);
       FileConcatenation concatenation = new FileConcatenation(storage, locks);
       storage.addFinishedListener(concatenation);
-      StorageProviders providers =
-          new StorageProviders(new LocalStorageProvider(config.storage().dataDir().resolve("finals")), List.of());
       FinalsPublisher publisher = new FinalsPublisher(storage, providers);
       storage.addFinishedListener(publisher);
       storage.addTerminationListener(publisher);
@@ -157,6 +161,16 @@ public final class UploadsApp implements AutoCloseable {
       database.close();
       throw e;
     }
+  }
+
+  /** The configured provider for new finals; local disk stays readable for older ones. */
+  private static StorageProviders storageProviders(UploadsConfig config) throws IOException {
+    LocalStorageProvider local = new LocalStorageProvider(config.storage().dataDir().resolve("finals"));
+    UploadsConfig.Gcs gcs = config.storage().gcs();
+    if (gcs == null) {
+      return new StorageProviders(local, List.of());
+    }
+    return new StorageProviders(GcsStorageFactory.create(gcs.bucket(), gcs.prefix(), gcs.credentialsFile()), List.of(local));
   }
 
   /** The JWT verifier for the configured key: a JWKS file, a secret, or a generated secret. */

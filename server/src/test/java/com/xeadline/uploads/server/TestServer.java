@@ -38,6 +38,12 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(Path dataDir, String... flags) throws Exception {
+    return start(dataDir, null, flags);
+  }
+
+  /** With {@code providers} instead of the configured storage (null: as configured). */
+  static TestServer start(Path dataDir, com.xeadline.uploads.storage.StorageProviders providers, String... flags)
+      throws Exception {
     List<String> all = new ArrayList<>();
     all.add("--server.port=0");
     all.add("--server.host=127.0.0.1");
@@ -56,7 +62,9 @@ final class TestServer implements AutoCloseable {
     }
     all.addAll(List.of(flags));
     UploadsConfig config = new ConfigLoader(Map.of()).load(all);
-    return new TestServer(dataDir, UploadsApp.start(config, Clock.systemUTC()));
+    UploadsApp app =
+        providers == null ? UploadsApp.start(config, Clock.systemUTC()) : UploadsApp.start(config, Clock.systemUTC(), providers);
+    return new TestServer(dataDir, app);
   }
 
   URI uri(String path) {

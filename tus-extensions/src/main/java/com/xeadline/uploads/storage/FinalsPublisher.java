@@ -51,6 +51,8 @@ public final class FinalsPublisher implements UploadFinishedListener, SqlUploadS
     try {
       provider.storeFile(key, storage.files().path(row.id()), row.contentType(), metadata);
       storage.recordPublished(row.id(), provider.name(), key);
+      storage.files().delete(row.id()); // one copy: a provider that streamed left the original
+
       log.atInfo()
           .addKeyValue("upload_id", row.id())
           .addKeyValue("provider", provider.name())

@@ -1,0 +1,104 @@
+package com.xeadline.uploads.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
+import com.xeadline.uploads.gcs.GcsStorageProvider;
+import com.xeadline.uploads.server.storage.LocalStorageProvider;
+import com.xeadline.uploads.storage.StorageProvider;
+import com.xeadline.uploads.storage.StorageProviders;
+import com.xeadline.uploads.storage.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Finals in GCS through the whole server (the real client on Google's in-process fake). */
+class GcsStorageTest {
+  private final Storage storage = LocalStorageHelper.getOptions().getService();
+
+  @Test
+  void aFinishedUploadIsStreamedToTheBucketServedFromItAndDeletedWithIt() throws Exception {
+    Path dataDir = Files.createTempDirectory("uploads-gcs");
+    StorageProviders providers =
+        new StorageProviders(new GcsStorageProvider(storage, "videos", "xu"), List.of(new LocalStorageProvider(dataDir.resolve("finals"))));
+    try (TestServer server = TestServer.start(dataDir, providers)) {
+      byte[] source = CrashRecoveryTest.randomBytes(2 * 1024 * 1024 + 3, 40);
+      String location = server.create(source.length, "Upload-Metadata", "filename Y2xpcC5tcDQ=,filetype dmlkZW8vbXA0");
+      assertThat(server.patch(location, 0, source).statusCode()).isEqualTo(204);
+      String id = location.substring(location.lastIndexOf('/') + 1);
+
+      List<Blob> blobs = new ArrayList<>();
+      storage.list("videos").iterateAll().forEach(blobs::add);
+      Blob blob = blobs.stream().filter(b -> b.getName().endsWith("-clip.mp4")).findFirst().orElseThrow();
+      assertThat(blob.getName()).startsWith("xu/anonymous/");
+      assertThat(blob.getContentType()).isEqualTo("video/mp4");
+      assertThat(blob.getMetadata()).containsEntry("upload-id", id).containsEntry("original-name", "clip.mp4");
+      assertThat(Files.exists(PatchTestFiles.of(server, location))).isFalse();
+
+      HttpResponse<byte[]> range = server.sendForBytes(HttpRequest.newBuilder(URI.create(location)).header("Range", "bytes=1000-2999").build());
+      assertThat(range.statusCode()).isEqualTo(206);
+      assertThat(range.body()).isEqualTo(Arrays.copyOfRange(source, 1000, 3000));
+      assertThat(TestServer.sha256(server.sendForBytes(HttpRequest.newBuilder(URI.create(location)).build()).body()))
+          .isEqualTo(TestServer.sha256(source));
+
+      assertThat(server.send(server.tus(location).DELETE().build()).statusCode()).isEqualTo(204);
+      assertThat(storage.get(BlobId.of("videos", blob.getName()))).isNull();
+    }
+  }
+
+  @Test
+  void aPermanentStorageFailureMarksTheUploadFailedAndKeepsItsBytes() throws Exception {
+    Path dataDir = Files.createTempDirectory("uploads-gcs-failing");
+    StorageProvider refusing = new RefusingProvider();
+    try (TestServer server = TestServer.start(dataDir, new StorageProviders(refusing, List.of()))) {
+      byte[] source = CrashRecoveryTest.randomBytes(1000, 41);
+      String location = server.create(source.length, "Upload-Metadata", "filename YS5tcDQ=,filetype dmlkZW8vbXA0");
+      server.patch(location, 0, source);
+      String id = location.substring(location.lastIndexOf('/') + 1);
+      String status = server.send(HttpRequest.newBuilder(server.uri("/api/storage/upload-status?uploadId=" + id)).build()).body();
+      assertThat(new ObjectMapper().readTree(status).get("status").asText()).isEqualTo("failed");
+      assertThat(Files.readAllBytes(PatchTestFiles.of(server, location))).isEqualTo(source);
+    }
+  }
+
+  /** A provider whose store always fails for good, as a bucket without permission would. */
+  private static final class RefusingProvider implements StorageProvider {
+    @Override
+    public String name() {
+      return "refusing";
+    }
+
+    @Override
+    public StoredObject store(String key, InputStream data, long length, String contentType, Map<String, String> metadata)
+        throws IOException {
+      throw new IOException("403 Forbidden: no storage.objects.create permission");
+    }
+
+    @Override
+    public void delete(String key) {}
+
+    @Override
+    public Optional<StoredObject> stat(String key) {
+      return Optional.empty();
+    }
+
+    @Override
+    public InputStream openRange(String key, long offset, long length) throws IOException {
+      throw new IOException("nothing stored");
+    }
+  }
+}
