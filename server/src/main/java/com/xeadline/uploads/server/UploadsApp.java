@@ -125,7 +125,7 @@ public final class UploadsApp implements AutoCloseable {
               clock);
       Handler api =
           ApiHandlerFactory.create(
-              new StorageResource(chunked, grants, files.dir(), config.rules().maxChunkSize()));
+              new StorageResource(chunked, providers, grants, files.dir(), config.rules().maxChunkSize()));
 
       ServletContextHandler context = new ServletContextHandler("/");
       context.addFilter(new FilterHolder(new RequestLogFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));

@@ -75,6 +75,67 @@ class GcsStorageTest {
     }
   }
 
+  @Test
+  void theDirectUploadUrlIsAV4SignedPutAndTheUploadCompletesWhenTheObjectArrives() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    com.google.auth.oauth2.ServiceAccountCredentials signer =
+        com.google.auth.oauth2.ServiceAccountCredentials.newBuilder()
+            .setClientEmail("uploads@test-project.iam.gserviceaccount.com")
+            .setPrivateKey(generator.generateKeyPair().getPrivate())
+            .setPrivateKeyId("k")
+            .setProjectId("test-project")
+            .build();
+    GcsStorageProvider signing =
+        new GcsStorageProvider(
+            com.google.cloud.storage.StorageOptions.newBuilder().setCredentials(signer).setProjectId("test-project").build().getService(),
+            "videos",
+            "xu");
+    GcsStorageProvider fake = new GcsStorageProvider(storage, "videos", "xu");
+    // Signs with the service-account key (offline), stores in the in-process fake.
+    StorageProvider gcs =
+        new StorageProvider() {
+          public String name() { return "gcs"; }
+          public StoredObject store(String k, InputStream d, long l, String t, Map<String, String> m) throws IOException { return fake.store(k, d, l, t, m); }
+          public void delete(String k) throws IOException { fake.delete(k); }
+          public Optional<StoredObject> stat(String k) throws IOException { return fake.stat(k); }
+          public InputStream openRange(String k, long o, long l) throws IOException { return fake.openRange(k, o, l); }
+          public URI directUploadUrl(String k, String t, java.time.Duration v) throws IOException { return signing.directUploadUrl(k, t, v); }
+        };
+    Path dataDir = Files.createTempDirectory("uploads-gcs-direct");
+    try (TestServer server = TestServer.start(dataDir, new StorageProviders(gcs, List.of()))) {
+      var answer = new ObjectMapper().readTree(server.send(HttpRequest.newBuilder(
+          server.uri("/api/storage/get-direct-upload-url?fileName=clip.mp4&contentType=video/mp4")).build()).body());
+      URI uploadUrl = URI.create(answer.get("uploadUrl").asText());
+      assertThat(uploadUrl.getHost()).isEqualTo("storage.googleapis.com");
+      assertThat(uploadUrl.getRawQuery()).contains("X-Goog-Algorithm=GOOG4-RSA-SHA256").contains("X-Goog-Expires=900");
+      String objectName = uploadUrl.getRawPath().substring("/videos/".length());
+      String id = answer.get("url").asText().substring(answer.get("url").asText().lastIndexOf('/') + 1);
+
+      String status = server.send(HttpRequest.newBuilder(server.uri("/api/storage/upload-status?uploadId=" + id)).build()).body();
+      assertThat(new ObjectMapper().readTree(status).get("status").asText()).isEqualTo("initialized");
+      // The client's PUT to the signed URL, played against the fake bucket.
+      byte[] source = CrashRecoveryTest.randomBytes(4096, 42);
+      storage.create(com.google.cloud.storage.BlobInfo.newBuilder("videos", objectName).setContentType("video/mp4").build(), source);
+      status = server.send(HttpRequest.newBuilder(server.uri("/api/storage/upload-status?uploadId=" + id)).build()).body();
+      assertThat(new ObjectMapper().readTree(status).get("status").asText()).isEqualTo("completed");
+      assertThat(new ObjectMapper().readTree(status).get("fileSize").asLong()).isEqualTo(4096);
+      assertThat(server.sendForBytes(HttpRequest.newBuilder(server.uri("/files/" + id)).build()).body()).isEqualTo(source);
+    }
+  }
+
+  @Test
+  void credentialsThatCannotSignAreAClearErrorAndCreateNothing() throws Exception {
+    Path dataDir = Files.createTempDirectory("uploads-gcs-nosign");
+    StorageProviders providers = new StorageProviders(new GcsStorageProvider(storage, "videos", "xu"), List.of());
+    try (TestServer server = TestServer.start(dataDir, providers)) {
+      HttpResponse<String> answer = server.send(HttpRequest.newBuilder(
+          server.uri("/api/storage/get-direct-upload-url?fileName=clip.mp4&contentType=video/mp4")).build());
+      assertThat(answer.statusCode()).isEqualTo(501);
+      assertThat(answer.body()).contains("cannot sign");
+    }
+  }
+
   /** A provider whose store always fails for good, as a bucket without permission would. */
   private static final class RefusingProvider implements StorageProvider {
     @Override

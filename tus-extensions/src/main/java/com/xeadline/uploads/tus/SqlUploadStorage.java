@@ -324,6 +324,17 @@ public final class SqlUploadStorage implements UploadStorageService {
     sessions.find(finalRow.id()).ifPresent(this::notifyFinished);
   }
 
+  /** Marks an upload whose bytes went straight to its provider as finished. */
+  public void completeDirect(UploadRow row, long size) {
+    sessions.recordProgress(row.id(), size, size, clock.instant(), null, finishedUrl(row.id()));
+    try {
+      files.delete(row.id()); // the empty local file made at creation; the bytes are elsewhere
+    } catch (IOException e) {
+      log.atWarn().addKeyValue("upload_id", row.id()).setCause(e).log("upload.local_file_not_removed");
+    }
+    sessions.find(row.id()).ifPresent(this::notifyFinished);
+  }
+
   /** Marks a chunked upload whose chunks are all stored as finished (the bytes are in place). */
   public void completeChunked(UploadRow row) {
     sessions.recordProgress(row.id(), row.length(), row.length(), clock.instant(), null, finishedUrl(row.id()));

@@ -1,6 +1,10 @@
 package com.xeadline.uploads.server.api;
 
 import com.xeadline.uploads.server.auth.AuthHandler;
+import com.xeadline.uploads.storage.ObjectKeys;
+import com.xeadline.uploads.storage.StorageProvider;
+import com.xeadline.uploads.storage.StorageProviders;
+import com.xeadline.uploads.storage.StoredObject;
 import com.xeadline.uploads.tus.UploadGrants;
 import com.xeadline.uploads.tus.UploadRow;
 import com.xeadline.uploads.tus.UploadRules;
@@ -30,6 +34,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,12 +54,19 @@ public final class StorageResource {
   private static final Pattern PROBE_SIZE = Pattern.compile("(\\d{1,9})\\s*(kb|mb|b)?", Pattern.CASE_INSENSITIVE);
 
   private final ChunkedUploads chunked;
+  private final StorageProviders providers;
   private final UploadGrants grants;
   private final java.nio.file.Path spillDir;
   private final long maxChunkSize;
 
-  public StorageResource(ChunkedUploads chunked, UploadGrants grants, java.nio.file.Path spillDir, long maxChunkSize) {
+  public StorageResource(
+      ChunkedUploads chunked,
+      StorageProviders providers,
+      UploadGrants grants,
+      java.nio.file.Path spillDir,
+      long maxChunkSize) {
     this.chunked = chunked;
+    this.providers = providers;
     this.grants = grants;
     this.spillDir = spillDir;
     this.maxChunkSize = maxChunkSize;
@@ -72,8 +84,24 @@ public final class StorageResource {
       @Context UriInfo uri,
       @Context Request jetty)
       throws LegacyApiException, IOException {
-    UploadRow row = chunked.initDirect(user(jetty), fileName, contentType, null);
     URI base = uri.getBaseUri();
+    StorageProvider provider = providers.current();
+    if (!provider.name().equals("local")) {
+      // The bytes go straight to the provider (a V4 signed PUT URL for GCS).
+      String key = ObjectKeys.forUpload(user(jetty), UploadRules.sanitizeFileName(fileName), "upload");
+      URI signed;
+      try {
+        signed = provider.directUploadUrl(key, contentType == null ? "" : contentType.trim(), GRANT_VALIDITY);
+      } catch (UnsupportedOperationException cannotSign) {
+        throw new LegacyApiException(501, "Direct upload unavailable", cannotSign.getMessage(), List.of(), Map.of());
+      }
+      UploadRow row = chunked.initSigned(user(jetty), fileName, contentType, provider.name(), key);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("url", base.resolve("/files/" + row.id()).toString());
+      body.put("uploadUrl", signed.toString());
+      return body;
+    }
+    UploadRow row = chunked.initDirect(user(jetty), fileName, contentType, null);
     String grant = grants.grant(row.id(), row.userId(), GRANT_VALIDITY);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("url", base.resolve("/files/" + row.id()).toString());
@@ -225,6 +253,7 @@ public final class StorageResource {
       @QueryParam("uploadId") String uploadId, @Context UriInfo uri, @Context Request jetty)
       throws LegacyApiException {
     UploadRow row = chunked.status(user(jetty), uploadId);
+    row = completeIfStoredDirectly(row);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("uploadId", row.id());
     body.put("fileName", row.fileName());
@@ -238,6 +267,22 @@ public final class StorageResource {
     body.put("completedAt", text(row.completedAt()));
     body.put("url", row.url() == null ? null : uri.getBaseUri().resolve(row.url()).toString());
     return body;
+  }
+
+  /** A signed-URL upload completes when its object shows up at the provider. */
+  private UploadRow completeIfStoredDirectly(UploadRow row) throws LegacyApiException {
+    if (row.storageProvider() == null || row.isFinished() || row.status() == com.xeadline.uploads.tus.UploadStatus.FAILED) {
+      return row;
+    }
+    try {
+      Optional<StoredObject> stored =
+          providers.named(row.storageProvider()).isPresent()
+              ? providers.named(row.storageProvider()).get().stat(row.storageKey())
+              : Optional.empty();
+      return stored.isPresent() ? chunked.completeSigned(row, stored.get().size()) : row;
+    } catch (IOException e) {
+      throw new LegacyApiException(503, "Storage unavailable", e.getMessage(), List.of(), Map.of());
+    }
   }
 
   /** The caller, as the auth handler found it (null when auth.mode=none). */

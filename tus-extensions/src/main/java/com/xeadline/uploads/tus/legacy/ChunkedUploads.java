@@ -103,6 +103,23 @@ public final class ChunkedUploads {
     return create(userId, UploadRules.sanitizeFileName(fileName), null, contentType, null, null, creatorIp);
   }
 
+  /**
+   * An upload whose bytes go straight to the provider through a signed URL: the row records the
+   * provider and key at once; the upload completes when the object is found there.
+   */
+  public UploadRow initSigned(String userId, String fileName, String contentType, String providerName, String key)
+      throws LegacyApiException, IOException {
+    UploadRow row = initDirect(userId, fileName, contentType, null);
+    storage.recordPublished(row.id(), providerName, key);
+    return sessions.find(row.id()).orElseThrow();
+  }
+
+  /** Completes a signed-URL upload once its object exists, with the object's size. */
+  public UploadRow completeSigned(UploadRow row, long size) {
+    storage.completeDirect(row, size);
+    return sessions.find(row.id()).orElse(row);
+  }
+
   private UploadRow create(
       String userId, String name, Long fileSize, String contentType, Integer totalChunks, Long chunkSize, String creatorIp)
       throws IOException, LegacyApiException {

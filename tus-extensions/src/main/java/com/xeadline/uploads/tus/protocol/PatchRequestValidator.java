@@ -49,6 +49,9 @@ final class PatchRequestValidator implements RequestValidator {
     if (UploadType.CONCATENATED.name().equals(row.uploadType())) {
       throw new TusException(403, "A final concatenation takes no PATCH; its parts do");
     }
+    if (row.storageProvider() != null && !row.isFinished()) {
+      throw new TusException(409, "This upload's bytes go straight to " + row.storageProvider() + " through its signed URL");
+    }
     if (row.isChunked()) {
       long contiguousChunks = row.isFinished() ? row.totalChunks() : row.offset() / row.chunkSize();
       if (row.receivedChunks() > contiguousChunks) {
