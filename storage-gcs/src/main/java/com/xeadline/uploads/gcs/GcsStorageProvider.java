@@ -73,7 +73,7 @@ public final class GcsStorageProvider implements StorageProvider {
     if (written != length) {
       throw new IOException("expected " + length + " bytes for " + key + ", read " + written);
     }
-    return stat(key).orElseThrow(() -> new IOException("GCS object " + key + " missing after its write"));
+    return new StoredObject(key, written, info.getContentType(), Instant.now());
   }
 
   @Override
