@@ -54,6 +54,12 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "UPLOADS_STORAGE_PROVIDER",
           "local",
           "Where finished uploads go: local (<data-dir>/finals) or gcs");
+  public static final ConfigOption PUBLIC_FINALS =
+      new ConfigOption(
+          "storage.public-finals",
+          "UPLOADS_PUBLIC_FINALS",
+          "false",
+          "Let anyone GET a finished upload at /files/<id> without a token (else owner only)");
   public static final ConfigOption GCS_BUCKET =
       new ConfigOption("gcs.bucket", "UPLOADS_GCS_BUCKET", "", "GCS bucket, with storage.provider=gcs");
   public static final ConfigOption GCS_PREFIX =
@@ -184,6 +190,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           UPLOAD_DIR,
           FSYNC,
           STORAGE_PROVIDER,
+          PUBLIC_FINALS,
           GCS_BUCKET,
           GCS_PREFIX,
           GCS_CREDENTIALS,

@@ -22,7 +22,7 @@ public record UploadsConfig(
    * {@code dataDir} holds everything the server keeps; {@code uploadDir} the bytes of uploads in
    * progress (and, until a storage provider takes them, finished ones).
    */
-  public record Storage(Path dataDir, Path uploadDir, boolean fsync, Gcs gcs) {}
+  public record Storage(Path dataDir, Path uploadDir, boolean fsync, boolean publicFinals, Gcs gcs) {}
 
   /** Set when storage.provider=gcs; {@code credentialsFile} null means application-default. */
   public record Gcs(String bucket, String prefix, Path credentialsFile) {}

@@ -138,7 +138,7 @@ public final class UploadsApp implements AutoCloseable {
       RateLimitHandler limited = new RateLimitHandler(config.limits(), new ApiRouter(api, context));
       Server server =
           HttpServerFactory.create(
-              config, config.auth().open() ? limited : new AuthHandler(verifier(config), grantAccess, limited));
+              config, config.auth().open() ? limited : new AuthHandler(verifier(config), grantAccess, config.storage().publicFinals(), limited));
       server.start();
 
       ScheduledExecutorService housekeeping =
@@ -147,6 +147,7 @@ public final class UploadsApp implements AutoCloseable {
       housekeeping.scheduleWithFixedDelay(
           () -> removeExpired(storage, locks), everySeconds, everySeconds, TimeUnit.SECONDS);
       housekeeping.scheduleWithFixedDelay(limited::forgetIdleBuckets, 1, 1, TimeUnit.MINUTES);
+      housekeeping.scheduleWithFixedDelay(() -> retryPublishing(publisher), 1, 5, TimeUnit.MINUTES);
 
       UploadsApp app = new UploadsApp(database, server, housekeeping);
       log.atInfo()
@@ -196,6 +197,17 @@ public final class UploadsApp implements AutoCloseable {
           .log("auth.secret_generated: mint a token with: java -jar xeadline-uploads.jar token --user alice --ttl 1h");
     }
     return secret;
+  }
+
+  private static void retryPublishing(FinalsPublisher publisher) {
+    try {
+      int published = publisher.retryFailed();
+      if (published > 0) {
+        log.atInfo().addKeyValue("published", published).log("housekeeping.finals_republished");
+      }
+    } catch (RuntimeException e) {
+      log.atWarn().setCause(e).log("housekeeping.failed");
+    }
   }
 
   private static void removeExpired(SqlUploadStorage storage, UploadLocks locks) {

@@ -243,6 +243,20 @@ class AuthTest {
     }
   }
 
+  @Test
+  void publicFinalsCanBeReadWithoutATokenAndNothingElseCan() throws Exception {
+    try (TestServer open = TestServer.start("--auth.mode=jwt", "--auth.hmac-secret=" + SECRET, "--storage.public-finals=true")) {
+      String alice = hs256(SECRET, c -> c.subject("alice").issuer(null).audience((String) null));
+      String finished = open.create(3, "Authorization", "Bearer " + alice);
+      open.patch(finished, 0, new byte[] {1, 2, 3}, "Authorization", "Bearer " + alice);
+      String unfinished = open.create(3, "Authorization", "Bearer " + alice);
+      assertThat(open.sendForBytes(HttpRequest.newBuilder(URI.create(finished)).build()).body()).containsExactly(1, 2, 3);
+      assertThat(open.send(HttpRequest.newBuilder(URI.create(unfinished)).build()).statusCode()).isEqualTo(401);
+      assertThat(open.head(finished).statusCode()).isEqualTo(401);
+    }
+    assertThat(server.send(HttpRequest.newBuilder(URI.create(create(token("alice")))).build()).statusCode()).isEqualTo(401);
+  }
+
   private static HttpResponse<String> createWith(TestServer target, String jwt) throws Exception {
     return target.send(target.tus("/files/").header("Upload-Length", "1").header("Authorization", "Bearer " + jwt)
         .POST(BodyPublishers.noBody()).build());

@@ -41,6 +41,21 @@ public final class FinalsPublisher implements UploadFinishedListener, SqlUploadS
     if (UploadType.PARTIAL.name().equals(row.uploadType()) || row.storageProvider() != null) {
       return;
     }
+    publish(row, false);
+  }
+
+  /** Tries again to store finals whose earlier attempt failed; returns how many made it. */
+  public int retryFailed() {
+    int published = 0;
+    for (UploadRow row : storage.unpublished()) {
+      if (storage.files().exists(row.id()) && publish(row, true)) {
+        published++;
+      }
+    }
+    return published;
+  }
+
+  private boolean publish(UploadRow row, boolean retry) {
     StorageProvider provider = providers.current();
     String key = row.storageKey() != null ? row.storageKey() : ObjectKeys.forUpload(row.userId(), row.fileName(), row.id());
     Map<String, String> metadata = new LinkedHashMap<>();
@@ -50,7 +65,11 @@ public final class FinalsPublisher implements UploadFinishedListener, SqlUploadS
     long start = System.nanoTime();
     try {
       provider.storeFile(key, storage.files().path(row.id()), row.contentType(), metadata);
-      storage.recordPublished(row.id(), provider.name(), key);
+      if (retry) {
+        storage.recordRepublished(row.id(), provider.name(), key);
+      } else {
+        storage.recordPublished(row.id(), provider.name(), key);
+      }
       storage.files().delete(row.id()); // one copy: a provider that streamed left the original
 
       log.atInfo()
@@ -59,9 +78,13 @@ public final class FinalsPublisher implements UploadFinishedListener, SqlUploadS
           .addKeyValue("key", key)
           .addKeyValue("millis", (System.nanoTime() - start) / 1_000_000)
           .log("upload.published");
+      return true;
     } catch (IOException | RuntimeException e) {
       log.atError().addKeyValue("upload_id", row.id()).setCause(e).log("upload.publish_failed");
-      storage.markFailedKeepingBytes(row.id(), "storing the final in " + provider.name() + " failed: " + e.getMessage());
+      if (!retry) {
+        storage.markFailedKeepingBytes(row.id(), "storing the final in " + provider.name() + " failed: " + e.getMessage());
+      }
+      return false;
     }
   }
 

@@ -284,6 +284,14 @@ public final class SqlUploadStorage implements UploadStorageService {
     sessions.recordPublished(id, provider, key);
   }
 
+  public List<UploadRow> unpublished() {
+    return sessions.findUnpublished();
+  }
+
+  public void recordRepublished(String id, String provider, String key) {
+    sessions.markRepublished(id, provider, key, clock.instant());
+  }
+
   /** Marks an upload failed with a reason, keeping its bytes (a publish can be retried). */
   public void markFailedKeepingBytes(String id, String reason) {
     sessions.markFailed(id, reason, clock.instant());

@@ -247,6 +247,39 @@ public final class UploadSessions {
                 .execute());
   }
 
+  /** Finished uploads whose final could not be stored, with their bytes still here. */
+  public List<UploadRow> findUnpublished() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT * FROM upload_sessions
+                    WHERE status = 'failed' AND storage_provider IS NULL
+                      AND failure_reason LIKE 'storing the final%'
+                    """)
+                .map(UploadSessions::mapRow)
+                .list());
+  }
+
+  /** A failed publish that succeeded on retry: the upload is completed again. */
+  public void markRepublished(String id, String provider, String key, Instant now) {
+    forgetScopedRows();
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    """
+                    UPDATE upload_sessions
+                    SET status = 'completed', failure_reason = NULL, storage_provider = :provider,
+                      storage_key = :key, last_activity_at = :now
+                    WHERE id = :id AND status = 'failed'
+                    """)
+                .bind("id", id)
+                .bind("provider", provider)
+                .bind("key", key)
+                .bind("now", utc(now))
+                .execute());
+  }
+
   public void markFailed(String id, String reason, Instant now) {
     forgetScopedRows();
     jdbi.useHandle(

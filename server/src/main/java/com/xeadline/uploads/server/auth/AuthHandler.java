@@ -26,11 +26,13 @@ public final class AuthHandler extends Handler.Wrapper {
 
   private final JwtVerifier verifier;
   private final GrantAccess grants;
+  private final boolean publicFinals;
 
-  public AuthHandler(JwtVerifier verifier, GrantAccess grants, Handler next) {
+  public AuthHandler(JwtVerifier verifier, GrantAccess grants, boolean publicFinals, Handler next) {
     super(next);
     this.verifier = verifier;
     this.grants = grants;
+    this.publicFinals = publicFinals;
   }
 
   @Override
@@ -40,6 +42,10 @@ public final class AuthHandler extends Handler.Wrapper {
       return super.handle(request, response, callback);
     }
     Optional<UploadRow> granted = grantedUpload(request, path);
+    if (granted.isEmpty() && publicFinals && "GET".equals(request.getMethod()) && path.startsWith("/files/")
+        && request.getHeaders().get(HttpHeader.AUTHORIZATION) == null) {
+      granted = grants.finished(path.substring("/files/".length()));
+    }
     if (granted.isPresent()) {
       request.setAttribute(USER, granted.get().userId());
       return super.handle(request, response, callback);

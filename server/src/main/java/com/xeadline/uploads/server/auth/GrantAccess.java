@@ -15,6 +15,14 @@ public final class GrantAccess {
     this.storage = storage;
   }
 
+  /** A finished upload's row, for reading without a token when finals are public. */
+  public Optional<UploadRow> finished(String uploadId) {
+    if (uploadId == null || !uploadId.matches("[0-9a-f-]{36}")) {
+      return Optional.empty();
+    }
+    return storage.find(uploadId).filter(UploadRow::isFinished).filter(row -> row.status() == com.xeadline.uploads.tus.UploadStatus.COMPLETED);
+  }
+
   /** The upload's row when {@code grant} was made for it (and its owner) and has not expired. */
   public Optional<UploadRow> granted(String uploadId, String grant) {
     if (uploadId == null || !uploadId.matches("[0-9a-f-]{36}")) {
