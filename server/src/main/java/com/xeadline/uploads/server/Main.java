@@ -4,6 +4,7 @@ import com.xeadline.uploads.config.ConfigException;
 import com.xeadline.uploads.config.ConfigLoader;
 import com.xeadline.uploads.config.HelpText;
 import com.xeadline.uploads.config.UploadsConfig;
+import com.xeadline.uploads.server.cli.UploadCommand;
 import java.time.Clock;
 import java.util.List;
 
@@ -13,6 +14,10 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     List<String> arguments = List.of(args);
+    if (!arguments.isEmpty() && arguments.get(0).equals("upload")) {
+      System.exit(new UploadCommand(System.out, System.err).run(arguments.subList(1, arguments.size())));
+      return;
+    }
     if (!arguments.isEmpty() && arguments.get(0).equals("token")) {
       System.exit(TokenCommand.run(arguments.subList(1, arguments.size()), System.getenv()));
       return;
@@ -54,6 +59,7 @@ public final class Main {
 
         Usage: java -jar xeadline-uploads.jar [serve] [--key=value ...]
                java -jar xeadline-uploads.jar token --user ID [--ttl 1h] [--key=value ...]
+               java -jar xeadline-uploads.jar upload FILE --endpoint URL [--token T] [--chunk-size 8MiB] [--state-dir DIR]
                java -jar xeadline-uploads.jar --help
 
         """
