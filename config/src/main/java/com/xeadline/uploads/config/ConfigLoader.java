@@ -120,7 +120,8 @@ public final class ConfigLoader {
             v.get(ConfigOption.PORT, ConfigValues::parsePort, 1080),
             v.positiveDuration(ConfigOption.IDLE_TIMEOUT),
             v.get(ConfigOption.TRUST_PROXY, ConfigValues::parseBoolean, false),
-            v.get(ConfigOption.BENCH_ENDPOINT, ConfigValues::parseBoolean, false));
+            v.get(ConfigOption.BENCH_ENDPOINT, ConfigValues::parseBoolean, false),
+            v.get(ConfigOption.MIN_FREE_SPACE, ConfigValues::parseSize, 512L << 20));
 
     UploadsConfig.Storage storage =
         new UploadsConfig.Storage(

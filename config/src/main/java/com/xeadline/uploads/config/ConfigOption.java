@@ -33,6 +33,12 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "UPLOADS_BENCH_ENDPOINT",
           "false",
           "Serve PATCH /bench/discard, which reads and drops a body (benchmark ceiling only)");
+  public static final ConfigOption MIN_FREE_SPACE =
+      new ConfigOption(
+          "server.min-free-space",
+          "UPLOADS_MIN_FREE_SPACE",
+          "512MiB",
+          "/readyz fails when the data directory's file system has less free space");
   public static final ConfigOption DATA_DIR =
       new ConfigOption(
           "storage.data-dir", "UPLOADS_DATA_DIR", "./data", "Directory for the database and files");
@@ -186,6 +192,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           IDLE_TIMEOUT,
           TRUST_PROXY,
           BENCH_ENDPOINT,
+          MIN_FREE_SPACE,
           DATA_DIR,
           UPLOAD_DIR,
           FSYNC,

@@ -16,7 +16,12 @@ public record UploadsConfig(
     Cors cors) {
 
   public record Server(
-      String host, int port, Duration idleTimeout, boolean trustProxy, boolean benchEndpoint) {}
+      String host,
+      int port,
+      Duration idleTimeout,
+      boolean trustProxy,
+      boolean benchEndpoint,
+      long minFreeSpace) {}
 
   /**
    * {@code dataDir} holds everything the server keeps; {@code uploadDir} the bytes of uploads in

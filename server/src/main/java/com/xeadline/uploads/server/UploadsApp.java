@@ -132,6 +132,11 @@ public final class UploadsApp implements AutoCloseable {
       GrantAccess grantAccess = new GrantAccess(grants, storage);
       context.addServlet(new ServletHolder("tus", new TusServlet(tus, grantAccess)), UPLOAD_PATH + "/*");
       context.addServlet(new ServletHolder("health", new HealthServlet(database.jdbi())), "/healthz");
+      context.addServlet(
+          new ServletHolder(
+              "ready",
+              new ReadyServlet(database.jdbi(), config.storage().dataDir(), config.server().minFreeSpace(), providers)),
+          "/readyz");
       if (config.server().benchEndpoint()) {
         context.addServlet(new ServletHolder("discard", new DiscardServlet(config.storage().uploadDir())), "/bench/discard");
       }

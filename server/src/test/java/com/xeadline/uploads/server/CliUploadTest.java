@@ -61,13 +61,29 @@ class CliUploadTest {
       int half = source.length / 2;
       server.patch(location, 0, Arrays.copyOf(source, half));
       URI endpoint = server.uri("/files/");
-      Files.writeString(state.resolve(fingerprint(file, endpoint) + ".json"), "{\"url\":\"" + location + "\"}");
+      Files.writeString(state.resolve(fingerprint(file, endpoint) + ".json"), "{\"urls\":[\"" + location + "\"]}");
 
       Run run = upload(file.toString(), "--endpoint", endpoint.toString(), "--state-dir", state.toString());
       assertThat(run.exit()).as(run.err()).isZero();
       assertThat(run.out()).contains("Resuming at " + half + " of " + source.length + " bytes");
       assertThat(uploadedUrl(run.out()).toString()).isEqualTo(location);
       byte[] downloaded = server.sendForBytes(HttpRequest.newBuilder(URI.create(location)).build()).body();
+      assertThat(TestServer.sha256(downloaded)).isEqualTo(TestServer.sha256(source));
+    }
+  }
+
+  @Test
+  void parallelPartsAreJoinedIntoOneByteExactFile() throws Exception {
+    byte[] source = CrashRecoveryTest.randomBytes(4 * 1024 * 1024 + 5, 52);
+    Path file = Files.write(dir.resolve("clip.mp4"), source);
+    try (TestServer server = TestServer.start()) {
+      Run run = upload(file.toString(), "--endpoint", server.uri("/files/").toString(), "--parallel", "4",
+          "--chunk-size", "512KiB", "--state-dir", dir.resolve("state").toString());
+      assertThat(run.exit()).as(run.err()).isZero();
+      URI location = uploadedUrl(run.out());
+      var head = server.head(location.toString());
+      assertThat(head.headers().firstValue("Upload-Concat").orElseThrow()).startsWith("final;");
+      byte[] downloaded = server.sendForBytes(HttpRequest.newBuilder(location).build()).body();
       assertThat(TestServer.sha256(downloaded)).isEqualTo(TestServer.sha256(source));
     }
   }

@@ -65,19 +65,25 @@ public final class UploadSessions {
           h -> {
             lockQuotaRow(h, row.userId());
             long today =
-                h.createQuery("SELECT COUNT(*) FROM upload_sessions WHERE user_id = :user AND created_at >= :dayStart")
+                // A parallel upload (parts joined by a final) counts once: its final.
+                h.createQuery(
+                        """
+                        SELECT COUNT(*) FROM upload_sessions
+                        WHERE user_id = :user AND created_at >= :dayStart AND upload_type <> 'PARTIAL'
+                        """)
                     .bind("user", row.userId())
                     .bind("dayStart", utc(dayStart))
                     .mapTo(Long.class)
                     .one();
-            if (today >= uploadsPerDay) {
+            boolean part = "PARTIAL".equals(row.uploadType());
+            if (!part && today >= uploadsPerDay) {
               throw new QuotaRefusal(new QuotaExceededException("uploads-per-day", uploadsPerDay, today, 1));
             }
             long held =
                 h.createQuery(
                         """
                         SELECT COALESCE(SUM(COALESCE(file_size, 0)), 0) FROM upload_sessions
-                        WHERE user_id = :user AND status <> 'failed'
+                        WHERE user_id = :user AND status <> 'failed' AND upload_type <> 'CONCATENATED'
                         """)
                     .bind("user", row.userId())
                     .mapTo(Long.class)

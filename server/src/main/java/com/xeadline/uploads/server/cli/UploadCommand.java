@@ -17,15 +17,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * {@code upload FILE --endpoint URL [--token T] [--chunk-size S] [--state-dir D]}: a resumable tus
- * client. The upload's URL is kept in a state file named by a fingerprint of the file, so running
+ * {@code upload FILE --endpoint URL [--token T] [--parallel N] [--chunk-size S] [--state-dir D]}:
+ * a resumable tus client; with {@code --parallel N} the file goes up as N partial uploads at once,
+ * joined by a final concatenation. The upload's URL is kept in a state file named by a fingerprint of the file, so running
  * the same command again after Ctrl-C or a dropped connection continues where the server says the
  * upload stands. Transient failures are retried with backoff; refusals end with a message and a
  * non-zero exit.
@@ -57,7 +62,7 @@ public final class UploadCommand {
       options = Options.parse(args);
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
-      err.println("Usage: java -jar xeadline-uploads.jar upload FILE --endpoint URL [--token T] [--chunk-size 8MiB] [--state-dir DIR]");
+      err.println("Usage: java -jar xeadline-uploads.jar upload FILE --endpoint URL [--token T] [--parallel N] [--chunk-size 8MiB] [--state-dir DIR]");
       return 2;
     }
     try {
@@ -80,31 +85,84 @@ public final class UploadCommand {
     Path file = options.file();
     long size = Files.size(file);
     Path state = options.stateDir().resolve(fingerprint(file, options.endpoint()) + ".json");
-    URI location = null;
-    long offset = 0;
+    int parts = (int) Math.max(1, Math.min(options.parallel(), size));
+    List<URI> urls = new ArrayList<>();
+    List<Long> offsets = new ArrayList<>();
     if (Files.exists(state)) {
-      location = URI.create(JSON.readTree(Files.readString(state)).get("url").asText());
-      Long stored = head(location, options);
-      if (stored == null) {
-        location = null; // gone (expired or removed): start again
-      } else {
-        offset = stored;
-        out.println("Resuming at " + offset + " of " + size + " bytes");
+      var saved = JSON.readTree(Files.readString(state)).get("urls");
+      for (var url : saved) {
+        Long stored = head(URI.create(url.asText()), options);
+        if (stored == null) {
+          urls.clear(); // a part is gone (expired or removed): start again
+          break;
+        }
+        urls.add(URI.create(url.asText()));
+        offsets.add(stored);
+      }
+      if (!urls.isEmpty()) {
+        out.println("Resuming at " + offsets.stream().mapToLong(Long::longValue).sum() + " of " + size + " bytes");
+        parts = urls.size();
       }
     }
-    if (location == null) {
-      location = create(file, size, options);
+    long partSize = (size + parts - 1) / parts;
+    if (urls.isEmpty()) {
+      offsets.clear();
+      for (int i = 0; i < parts; i++) {
+        long length = Math.max(0, Math.min(partSize, size - i * partSize));
+        urls.add(create(file, length, parts > 1 ? "partial" : null, options));
+        offsets.add(0L);
+      }
       Files.createDirectories(options.stateDir());
-      Files.writeString(state, JSON.writeValueAsString(Map.of("url", location.toString(), "file", file.toString())));
+      Files.writeString(state, JSON.writeValueAsString(Map.of("urls", urls.stream().map(URI::toString).toList(), "file", file.toString())));
     }
-    Progress progress = new Progress(size, offset, System.console() != null, out);
+    Progress progress = new Progress(size, offsets.stream().mapToLong(Long::longValue).sum(), System.console() != null, out);
+    long[] sent = offsets.stream().mapToLong(Long::longValue).toArray();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<Void>> running = new ArrayList<>();
+      for (int i = 0; i < parts; i++) {
+        int part = i;
+        long start = part * partSize;
+        long length = Math.max(0, Math.min(partSize, size - start));
+        running.add(pool.submit(() -> {
+          sendRange(urls.get(part), file, start, length, offsets.get(part), options, done -> {
+            synchronized (sent) {
+              sent[part] = done;
+              progress.update(java.util.Arrays.stream(sent).sum());
+            }
+          });
+          return null;
+        }));
+      }
+      for (Future<Void> f : running) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof Refused refused) {
+            throw refused;
+          }
+          if (e.getCause() instanceof IOException io) {
+            throw io;
+          }
+          throw new IOException(e.getCause());
+        }
+      }
+    }
+    progress.done();
+    URI location = parts == 1 ? urls.get(0) : concatenate(urls, options);
+    Files.deleteIfExists(state);
+    return location;
+  }
+
+  /** Sends bytes [start, start+length) of the file to one upload, from its stored offset on. */
+  private void sendRange(URI location, Path file, long start, long length, long offset, Options options, java.util.function.LongConsumer progress)
+      throws IOException, InterruptedException, Refused {
     int attempt = 0;
-    while (offset < size) {
-      long length = Math.min(options.chunkSize(), size - offset);
+    while (offset < length) {
+      long chunk = Math.min(options.chunkSize(), length - offset);
       try {
-        offset = patch(location, file, offset, length, options);
+        offset = patch(location, file, start, offset, chunk, options);
         attempt = 0;
-        progress.update(offset);
+        progress.accept(offset);
       } catch (IOException transientFailure) {
         attempt = backOff(attempt, transientFailure.getMessage());
         Long stored = head(location, options);
@@ -114,9 +172,24 @@ public final class UploadCommand {
         offset = stored;
       }
     }
-    progress.done();
-    Files.deleteIfExists(state);
-    return location;
+  }
+
+  private URI concatenate(List<URI> parts, Options options) throws IOException, InterruptedException, Refused {
+    String list = String.join(" ", parts.stream().map(URI::toString).toList());
+    for (int attempt = 0; ; ) {
+      HttpResponse<String> created;
+      try {
+        created = send(tus(options.endpoint(), options).header("Upload-Concat", "final;" + list)
+            .header("Upload-Metadata", metadata(options.file())).POST(HttpRequest.BodyPublishers.noBody()), options);
+      } catch (IOException e) {
+        attempt = backOff(attempt, e.getMessage());
+        continue;
+      }
+      if (created.statusCode() == 201) {
+        return options.endpoint().resolve(created.headers().firstValue("Location").orElseThrow(() -> new IOException("no Location")));
+      }
+      attempt = retryOrRefuse(created, attempt);
+    }
   }
 
   private int backOff(int attempt, String reason) throws IOException, InterruptedException {
@@ -129,14 +202,21 @@ public final class UploadCommand {
     return attempt + 1;
   }
 
-  private URI create(Path file, long size, Options options) throws IOException, InterruptedException, Refused {
+  private static String metadata(Path file) {
     String name = file.getFileName().toString();
-    String metadata = "filename " + b64(name) + ",filetype " + b64(mediaType(name));
+    return "filename " + b64(name) + ",filetype " + b64(mediaType(name));
+  }
+
+  private URI create(Path file, long size, String concat, Options options) throws IOException, InterruptedException, Refused {
     for (int attempt = 0; ; ) {
       HttpResponse<String> created;
       try {
-        created = send(tus(options.endpoint(), options).header("Upload-Length", Long.toString(size))
-            .header("Upload-Metadata", metadata).POST(HttpRequest.BodyPublishers.noBody()), options);
+        HttpRequest.Builder request = tus(options.endpoint(), options).header("Upload-Length", Long.toString(size))
+            .header("Upload-Metadata", metadata(file));
+        if (concat != null) {
+          request.header("Upload-Concat", concat);
+        }
+        created = send(request.POST(HttpRequest.BodyPublishers.noBody()), options);
       } catch (IOException e) {
         attempt = backOff(attempt, e.getMessage());
         continue;
@@ -168,11 +248,11 @@ public final class UploadCommand {
   }
 
   /** One PATCH of {@code length} bytes from {@code offset}; the file is streamed, not loaded. */
-  private long patch(URI location, Path file, long offset, long length, Options options)
+  private long patch(URI location, Path file, long base, long offset, long length, Options options)
       throws IOException, InterruptedException, Refused {
     HttpRequest.BodyPublisher body =
         HttpRequest.BodyPublishers.fromPublisher(
-            HttpRequest.BodyPublishers.ofInputStream(() -> slice(file, offset, length)), length);
+            HttpRequest.BodyPublishers.ofInputStream(() -> slice(file, base + offset, length)), length);
     HttpResponse<String> patched =
         send(tus(location, options).header("Upload-Offset", Long.toString(offset))
             .header("Content-Type", "application/offset+octet-stream").method("PATCH", body), options);
@@ -288,12 +368,13 @@ public final class UploadCommand {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  record Options(Path file, URI endpoint, String token, long chunkSize, Path stateDir) {
+  record Options(Path file, URI endpoint, String token, long chunkSize, Path stateDir, int parallel) {
     static Options parse(List<String> args) {
       Path file = null;
       URI endpoint = null;
       String token = System.getenv("UPLOADS_TOKEN");
       long chunkSize = 8L << 20;
+      int parallel = 1;
       Path stateDir = Path.of(System.getProperty("user.home"), ".xeadline-uploads");
       for (int i = 0; i < args.size(); i++) {
         String a = args.get(i);
@@ -303,6 +384,7 @@ public final class UploadCommand {
           case "--token" -> { token = need(a, value); i++; }
           case "--chunk-size" -> { chunkSize = ConfigValues.parseSize(need(a, value)); i++; }
           case "--state-dir" -> { stateDir = Path.of(need(a, value)); i++; }
+          case "--parallel" -> { parallel = Integer.parseInt(need(a, value)); i++; }
           default -> {
             if (a.startsWith("--") || file != null) {
               throw new IllegalArgumentException("unexpected argument " + a);
@@ -320,7 +402,10 @@ public final class UploadCommand {
       if (chunkSize < 1) {
         throw new IllegalArgumentException("--chunk-size must be positive");
       }
-      return new Options(file, endpoint, token, chunkSize, stateDir);
+      if (parallel < 1 || parallel > 16) {
+        throw new IllegalArgumentException("--parallel must be from 1 to 16");
+      }
+      return new Options(file, endpoint, token, chunkSize, stateDir, parallel);
     }
 
     private static String need(String option, String value) {
