@@ -121,6 +121,7 @@ public final class ConfigLoader {
             v.positiveDuration(ConfigOption.IDLE_TIMEOUT),
             v.get(ConfigOption.TRUST_PROXY, ConfigValues::parseBoolean, false),
             v.get(ConfigOption.BENCH_ENDPOINT, ConfigValues::parseBoolean, false),
+            v.positiveDuration(ConfigOption.SHUTDOWN_TIMEOUT),
             v.get(ConfigOption.MIN_FREE_SPACE, ConfigValues::parseSize, 512L << 20));
 
     UploadsConfig.Storage storage =

@@ -33,6 +33,12 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "UPLOADS_BENCH_ENDPOINT",
           "false",
           "Serve PATCH /bench/discard, which reads and drops a body (benchmark ceiling only)");
+  public static final ConfigOption SHUTDOWN_TIMEOUT =
+      new ConfigOption(
+          "server.shutdown-timeout",
+          "UPLOADS_SHUTDOWN_TIMEOUT",
+          "20s",
+          "On SIGTERM, how long requests in flight may take to finish before they are cut (their received bytes are kept)");
   public static final ConfigOption MIN_FREE_SPACE =
       new ConfigOption(
           "server.min-free-space",
@@ -192,6 +198,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           IDLE_TIMEOUT,
           TRUST_PROXY,
           BENCH_ENDPOINT,
+          SHUTDOWN_TIMEOUT,
           MIN_FREE_SPACE,
           DATA_DIR,
           UPLOAD_DIR,

@@ -21,6 +21,7 @@ public record UploadsConfig(
       Duration idleTimeout,
       boolean trustProxy,
       boolean benchEndpoint,
+      Duration shutdownTimeout,
       long minFreeSpace) {}
 
   /**

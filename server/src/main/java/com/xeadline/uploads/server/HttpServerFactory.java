@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.CrossOriginHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -89,8 +90,10 @@ final class HttpServerFactory {
     cors.setAllowCredentials(false);
     cors.setPreflightMaxAge(Duration.ofDays(1));
     cors.setHandler(application);
-    server.setHandler(cors);
-    server.setStopTimeout(5_000);
+    // Stopping waits for requests in flight (up to the stop timeout) instead of cutting them.
+    GracefulHandler graceful = new GracefulHandler(cors);
+    server.setHandler(graceful);
+    server.setStopTimeout(config.server().shutdownTimeout().toMillis());
     return server;
   }
 

@@ -47,7 +47,10 @@ public final class Main {
                     app.close();
                   } catch (Exception e) {
                     System.err.println("shutdown: " + e);
+                    Runtime.getRuntime().halt(1);
                   }
+                  // A clean stop on SIGTERM is a success, not the JVM's default 143.
+                  Runtime.getRuntime().halt(0);
                 },
                 "shutdown"));
     app.join();
