@@ -13,6 +13,16 @@ import com.xeadline.uploads.server.auth.AuthHandler;
 import com.xeadline.uploads.server.auth.GrantAccess;
 import com.xeadline.uploads.server.auth.JwtVerifier;
 import com.xeadline.uploads.server.limits.RateLimitHandler;
+import com.xeadline.uploads.server.metrics.MetricsServlet;
+import com.xeadline.uploads.server.metrics.UploadMetrics;
+import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.xeadline.uploads.server.storage.LocalStorageProvider;
 import com.xeadline.uploads.storage.FinalsPublisher;
 import com.xeadline.uploads.storage.StorageProviders;
@@ -75,7 +85,13 @@ public final class UploadsApp implements AutoCloseable {
     if (config.auth().open()) {
       log.atWarn().log("auth.mode=none: anyone who reaches this server can upload, read and delete");
     }
-    Database database = Database.open(config.database());
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmGcMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    new UptimeMetrics().bindTo(metrics);
+    Database database = Database.open(config.database(), metrics);
     try {
       UploadSessions sessions = new UploadSessions(database.jdbi());
       UploadFiles files = new UploadFiles(config.storage().uploadDir());
@@ -102,6 +118,10 @@ public final class UploadsApp implements AutoCloseable {
       FinalsPublisher publisher = new FinalsPublisher(storage, providers);
       storage.addFinishedListener(publisher);
       storage.addTerminationListener(publisher);
+      UploadMetrics uploadMetrics = new UploadMetrics(metrics);
+      storage.addEvents(uploadMetrics);
+      storage.addFinishedListener(uploadMetrics);
+      storage.addTerminationListener(uploadMetrics);
       storage.reconcile();
       TusService tus =
           new TusService(
@@ -137,14 +157,16 @@ public final class UploadsApp implements AutoCloseable {
               "ready",
               new ReadyServlet(database.jdbi(), config.storage().dataDir(), config.server().minFreeSpace(), providers)),
           "/readyz");
+      context.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics)), "/metrics");
       if (config.server().benchEndpoint()) {
         context.addServlet(new ServletHolder("discard", new DiscardServlet(config.storage().uploadDir())), "/bench/discard");
       }
-      RateLimitHandler limited = new RateLimitHandler(config.limits(), new ApiRouter(api, context));
+      RateLimitHandler limited = new RateLimitHandler(config.limits(), metrics, new ApiRouter(api, context));
       Server server =
           HttpServerFactory.create(
               config, config.auth().open() ? limited : new AuthHandler(verifier(config), grantAccess, config.storage().publicFinals(), limited));
       server.start();
+      JettyConnectionMetrics.addToAllConnectors(server, metrics);
 
       ScheduledExecutorService housekeeping =
           Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("housekeeping").factory());

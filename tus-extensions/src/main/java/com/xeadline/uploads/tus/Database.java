@@ -17,6 +17,11 @@ public final class Database implements AutoCloseable {
   }
 
   public static Database open(UploadsConfig.Database config) {
+    return open(config, null);
+  }
+
+  /** {@code meterRegistry}: a Micrometer registry for the pool's metrics, or null. */
+  public static Database open(UploadsConfig.Database config, Object meterRegistry) {
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(config.url());
     if (!config.user().isEmpty()) {
@@ -27,6 +32,9 @@ public final class Database implements AutoCloseable {
     }
     hikari.setMaximumPoolSize(config.poolSize());
     hikari.setPoolName("uploads-db");
+    if (meterRegistry != null) {
+      hikari.setMetricRegistry(meterRegistry);
+    }
     HikariDataSource dataSource = new HikariDataSource(hikari);
     try {
       Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();

@@ -49,6 +49,7 @@ public final class SqlUploadStorage implements UploadStorageService {
   private final long checkpointBytes;
   private final int bufferSize;
   private final List<UploadFinishedListener> finishedListeners = new CopyOnWriteArrayList<>();
+  private final List<UploadEvents> events = new CopyOnWriteArrayList<>();
   private UploadIdFactory idFactory;
   private long maxUploadSize;
   private Duration expiration;
@@ -78,6 +79,10 @@ public final class SqlUploadStorage implements UploadStorageService {
 
   public void addFinishedListener(UploadFinishedListener listener) {
     finishedListeners.add(listener);
+  }
+
+  public void addEvents(UploadEvents listener) {
+    events.add(listener);
   }
 
   /** See {@link UploadSessions#openRequestScope()}. */
@@ -155,10 +160,15 @@ public final class SqlUploadStorage implements UploadStorageService {
         Instant dayStart = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
         sessions.insertWithinQuota(row, quota.uploadsPerDay(), quota.quotaBytes(), dayStart);
       }
-    } catch (RuntimeException | QuotaExceededException e) {
+    } catch (QuotaExceededException e) {
+      files.delete(id);
+      events.forEach(l -> l.quotaRefused(e.quota()));
+      throw e;
+    } catch (RuntimeException e) {
       files.delete(id);
       throw e;
     }
+    events.forEach(l -> l.created(row));
     log.atInfo()
         .addKeyValue("upload_id", id)
         .addKeyValue("user_id", row.userId())
@@ -197,7 +207,9 @@ public final class SqlUploadStorage implements UploadStorageService {
     long committed = start;
     long written = 0;
     boolean refused = true;
-    try (FileChannel channel = files.openForWrite(id)) {
+    long began = System.nanoTime();
+    try (FileChannel channel = files.openForWrite(id);
+        AppendInFlight inFlight = new AppendInFlight()) {
       if (channel.size() != start) {
         channel.truncate(start);
       }
@@ -252,6 +264,8 @@ public final class SqlUploadStorage implements UploadStorageService {
         }
       }
     }
+    long appended = written;
+    events.forEach(l -> l.appended(appended, System.nanoTime() - began));
     UploadRow updated = sessions.find(id).orElseThrow(() -> new UploadNotFoundException("Upload " + id + " was removed"));
     if (updated.isFinished()) {
       log.atInfo().addKeyValue("upload_id", id).addKeyValue("length", updated.length()).log("upload.finished");
@@ -295,13 +309,27 @@ public final class SqlUploadStorage implements UploadStorageService {
   /** Marks an upload failed with a reason, keeping its bytes (a publish can be retried). */
   public void markFailedKeepingBytes(String id, String reason) {
     sessions.markFailed(id, reason, clock.instant());
+    events.forEach(l -> l.failed(id, reason));
   }
 
   /** Marks an upload failed with a reason and frees its bytes. */
   public void fail(String id, String reason) throws IOException {
     sessions.markFailed(id, reason, clock.instant());
+    events.forEach(l -> l.failed(id, reason));
     files.delete(id);
     log.atWarn().addKeyValue("upload_id", id).addKeyValue("reason", reason).log("upload.failed");
+  }
+
+  /** Tells the listeners when an append ends, however it ends. */
+  private final class AppendInFlight implements AutoCloseable {
+    AppendInFlight() {
+      events.forEach(UploadEvents::appendStarted);
+    }
+
+    @Override
+    public void close() {
+      events.forEach(UploadEvents::appendEnded);
+    }
   }
 
   private long commit(FileChannel channel, UploadRow row, long offset) throws IOException {

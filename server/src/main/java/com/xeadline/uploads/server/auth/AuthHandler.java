@@ -21,7 +21,7 @@ public final class AuthHandler extends Handler.Wrapper {
   public static final String USER = "uploads.user";
 
   private static final Set<String> OPEN_PATHS =
-      Set.of("/healthz", "/readyz", "/api/storage/network-test", "/api/openapi.json");
+      Set.of("/healthz", "/readyz", "/metrics", "/api/storage/network-test", "/api/openapi.json");
   private static final String REALM = "Bearer realm=\"xeadline-uploads\"";
 
   private final JwtVerifier verifier;

@@ -4,6 +4,7 @@ import com.xeadline.uploads.config.UploadsConfig;
 import com.xeadline.uploads.server.EarlyRefusal;
 import com.xeadline.uploads.server.auth.AuthHandler;
 import io.github.bucket4j.Bucket;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.github.bucket4j.ConsumptionProbe;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,10 +29,12 @@ public final class RateLimitHandler extends Handler.Wrapper {
   }
 
   private final Map<Kind, UploadsConfig.Rate> rates;
+  private final MeterRegistry metrics;
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-  public RateLimitHandler(UploadsConfig.Limits limits, Handler next) {
+  public RateLimitHandler(UploadsConfig.Limits limits, MeterRegistry metrics, Handler next) {
     super(next);
+    this.metrics = metrics;
     this.rates = Map.of(Kind.CREATION, limits.creations(), Kind.WRITE, limits.writes(), Kind.PROBE, limits.probes());
   }
 
@@ -54,6 +57,7 @@ public final class RateLimitHandler extends Handler.Wrapper {
       return super.handle(request, response, callback);
     }
     long retryAfter = Math.max(1, ceilSeconds(probe.getNanosToWaitForRefill()));
+    metrics.counter("ratelimit.refusals", "kind", kind.name().toLowerCase(java.util.Locale.ROOT)).increment();
     response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(retryAfter));
     String detail = "Too many " + kind.name().toLowerCase() + " requests: " + rate.count() + " per " + rate.period() + "; retry in " + retryAfter + " s";
     return EarlyRefusal.send(

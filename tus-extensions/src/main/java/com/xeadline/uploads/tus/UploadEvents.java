@@ -1,0 +1,17 @@
+package com.xeadline.uploads.tus;
+
+/** What happens to uploads, for metrics. Every method has a do-nothing default. */
+public interface UploadEvents {
+  default void created(UploadRow row) {}
+
+  /** One PATCH (or creation-with-upload) body appended: its bytes and how long it took. */
+  default void appended(long bytes, long nanos) {}
+
+  default void appendStarted() {}
+
+  default void appendEnded() {}
+
+  default void failed(String uploadId, String reason) {}
+
+  default void quotaRefused(String quota) {}
+}
