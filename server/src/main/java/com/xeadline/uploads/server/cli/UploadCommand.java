@@ -2,6 +2,7 @@ package com.xeadline.uploads.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.xeadline.uploads.config.ConfigValues;
+import com.xeadline.uploads.server.storage.FileRanges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -9,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -176,20 +176,7 @@ public final class UploadCommand {
 
   private URI concatenate(List<URI> parts, Options options) throws IOException, InterruptedException, Refused {
     String list = String.join(" ", parts.stream().map(URI::toString).toList());
-    for (int attempt = 0; ; ) {
-      HttpResponse<String> created;
-      try {
-        created = send(tus(options.endpoint(), options).header("Upload-Concat", "final;" + list)
-            .header("Upload-Metadata", metadata(options.file())).POST(HttpRequest.BodyPublishers.noBody()), options);
-      } catch (IOException e) {
-        attempt = backOff(attempt, e.getMessage());
-        continue;
-      }
-      if (created.statusCode() == 201) {
-        return options.endpoint().resolve(created.headers().firstValue("Location").orElseThrow(() -> new IOException("no Location")));
-      }
-      attempt = retryOrRefuse(created, attempt);
-    }
+    return post(options, Map.of("Upload-Concat", "final;" + list, "Upload-Metadata", metadata(options.file())));
   }
 
   private int backOff(int attempt, String reason) throws IOException, InterruptedException {
@@ -208,14 +195,22 @@ public final class UploadCommand {
   }
 
   private URI create(Path file, long size, String concat, Options options) throws IOException, InterruptedException, Refused {
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    headers.put("Upload-Length", Long.toString(size));
+    headers.put("Upload-Metadata", metadata(file));
+    if (concat != null) {
+      headers.put("Upload-Concat", concat);
+    }
+    return post(options, headers);
+  }
+
+  /** A creation POST with these headers, retried like every request; answers the Location. */
+  private URI post(Options options, Map<String, String> headers) throws IOException, InterruptedException, Refused {
     for (int attempt = 0; ; ) {
       HttpResponse<String> created;
       try {
-        HttpRequest.Builder request = tus(options.endpoint(), options).header("Upload-Length", Long.toString(size))
-            .header("Upload-Metadata", metadata(file));
-        if (concat != null) {
-          request.header("Upload-Concat", concat);
-        }
+        HttpRequest.Builder request = tus(options.endpoint(), options);
+        headers.forEach(request::header);
         created = send(request.POST(HttpRequest.BodyPublishers.noBody()), options);
       } catch (IOException e) {
         attempt = backOff(attempt, e.getMessage());
@@ -298,34 +293,7 @@ public final class UploadCommand {
 
   private static InputStream slice(Path file, long offset, long length) {
     try {
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-      channel.position(offset);
-      InputStream all = Channels.newInputStream(channel);
-      return new InputStream() {
-        private long left = length;
-
-        @Override
-        public int read() throws IOException {
-          return left-- > 0 ? all.read() : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          if (left <= 0) {
-            return -1;
-          }
-          int n = all.read(b, off, (int) Math.min(len, left));
-          if (n > 0) {
-            left -= n;
-          }
-          return n;
-        }
-
-        @Override
-        public void close() throws IOException {
-          all.close();
-        }
-      };
+      return FileRanges.open(file, offset, length);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -6,8 +6,6 @@ import com.xeadline.uploads.storage.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,41 +82,7 @@ public final class LocalStorageProvider implements StorageProvider {
 
   @Override
   public InputStream openRange(String key, long offset, long length) throws IOException {
-    FileChannel channel = FileChannel.open(path(key), StandardOpenOption.READ);
-    channel.position(offset);
-    InputStream all = Channels.newInputStream(channel);
-    return new InputStream() {
-      private long left = length;
-
-      @Override
-      public int read() throws IOException {
-        if (left <= 0) {
-          return -1;
-        }
-        int b = all.read();
-        if (b >= 0) {
-          left--;
-        }
-        return b;
-      }
-
-      @Override
-      public int read(byte[] buffer, int off, int len) throws IOException {
-        if (left <= 0) {
-          return -1;
-        }
-        int n = all.read(buffer, off, (int) Math.min(len, left));
-        if (n > 0) {
-          left -= n;
-        }
-        return n;
-      }
-
-      @Override
-      public void close() throws IOException {
-        all.close();
-      }
-    };
+    return FileRanges.open(path(key), offset, length);
   }
 
   private Path path(String key) throws IOException {
