@@ -216,6 +216,28 @@ public final class ConfigLoader {
             v.get(ConfigOption.QUOTA_UPLOADS, Integer::parseInt, 10),
             v.get(ConfigOption.QUOTA_BYTES, ConfigValues::parseSize, 1L << 30));
 
+    String hookUrl = raw.get(ConfigOption.HOOKS_URL.key()).trim();
+    java.net.URI hookUri = null;
+    if (!hookUrl.isEmpty()) {
+      if (!hookUrl.matches("https?://\\S+")) {
+        v.problem(ConfigOption.HOOKS_URL, "must be an http(s) URL");
+      } else {
+        hookUri = java.net.URI.create(hookUrl);
+      }
+    }
+    List<String> hookEvents = commaList(raw.get(ConfigOption.HOOKS_EVENTS.key()));
+    for (String event : hookEvents) {
+      if (!List.of("pre-create", "post-receive", "post-finish", "post-terminate").contains(event)) {
+        v.problem(ConfigOption.HOOKS_EVENTS, "'" + event + "' is not a hook");
+      }
+    }
+    UploadsConfig.Hooks hooks =
+        new UploadsConfig.Hooks(
+            hookUri,
+            hookEvents,
+            v.positiveDuration(ConfigOption.HOOKS_TIMEOUT),
+            v.get(ConfigOption.HOOKS_RETRIES, Integer::parseInt, 2));
+
     List<String> origins = commaList(raw.get(ConfigOption.CORS_ORIGINS.key()));
     for (String origin : origins) {
       if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
@@ -226,7 +248,7 @@ public final class ConfigLoader {
       v.problem(ConfigOption.CORS_ORIGINS, "must list at least one origin, or *");
     }
     return new UploadsConfig(
-        server, storage, database, tus, rules, auth, limits, new UploadsConfig.Cors(origins));
+        server, storage, database, tus, rules, auth, limits, hooks, new UploadsConfig.Cors(origins));
   }
 
   private static UploadsConfig.Gcs gcs(Map<String, String> raw, Values v) {

@@ -184,6 +184,24 @@ public record ConfigOption(String key, String env, String defaultValue, String d
   public static final ConfigOption LIMIT_PROBES =
       new ConfigOption(
           "limits.probes", "UPLOADS_LIMIT_PROBES", "60/1m", "Network probes per user or client IP");
+  public static final ConfigOption HOOKS_URL =
+      new ConfigOption(
+          "hooks.url",
+          "UPLOADS_HOOKS_URL",
+          "",
+          "HTTP endpoint POSTed a JSON event for each enabled hook (off when empty)");
+  public static final ConfigOption HOOKS_EVENTS =
+      new ConfigOption(
+          "hooks.events",
+          "UPLOADS_HOOKS_EVENTS",
+          "pre-create,post-receive,post-finish,post-terminate",
+          "Hooks to send: pre-create (may refuse), post-receive (throttled), post-finish, post-terminate");
+  public static final ConfigOption HOOKS_TIMEOUT =
+      new ConfigOption(
+          "hooks.timeout", "UPLOADS_HOOKS_TIMEOUT", "5s", "Longest wait for the hook endpoint, per attempt");
+  public static final ConfigOption HOOKS_RETRIES =
+      new ConfigOption(
+          "hooks.retries", "UPLOADS_HOOKS_RETRIES", "2", "Extra attempts for post-* hooks that fail");
   public static final ConfigOption CORS_ORIGINS =
       new ConfigOption(
           "cors.allowed-origins",
@@ -230,6 +248,10 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           LIMIT_CREATIONS,
           LIMIT_WRITES,
           LIMIT_PROBES,
+          HOOKS_URL,
+          HOOKS_EVENTS,
+          HOOKS_TIMEOUT,
+          HOOKS_RETRIES,
           CORS_ORIGINS);
 
   public boolean isSecret() {

@@ -13,6 +13,7 @@ public record UploadsConfig(
     Rules rules,
     Auth auth,
     Limits limits,
+    Hooks hooks,
     Cors cors) {
 
   public record Server(
@@ -57,6 +58,9 @@ public record UploadsConfig(
   public record Rate(long count, Duration period) {}
 
   public record Limits(Rate creations, Rate writes, Rate probes, int uploadsPerDay, long quotaBytes) {}
+
+  /** {@code url} null when hooks are off. */
+  public record Hooks(java.net.URI url, List<String> events, Duration timeout, int retries) {}
 
   /** What every upload must satisfy, whichever API creates it. */
   public record Rules(List<String> allowedTypes, boolean verifyContent, long maxChunkSize) {}

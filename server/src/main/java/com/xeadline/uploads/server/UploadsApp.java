@@ -12,6 +12,7 @@ import com.xeadline.uploads.server.api.ApiHandlerFactory;
 import com.xeadline.uploads.server.auth.AuthHandler;
 import com.xeadline.uploads.server.auth.GrantAccess;
 import com.xeadline.uploads.server.auth.JwtVerifier;
+import com.xeadline.uploads.server.hooks.HttpHooks;
 import com.xeadline.uploads.server.limits.RateLimitHandler;
 import com.xeadline.uploads.server.metrics.MetricsServlet;
 import com.xeadline.uploads.server.metrics.UploadMetrics;
@@ -122,6 +123,11 @@ public final class UploadsApp implements AutoCloseable {
       storage.addEvents(uploadMetrics);
       storage.addFinishedListener(uploadMetrics);
       storage.addTerminationListener(uploadMetrics);
+      HttpHooks hooks = new HttpHooks(config.hooks());
+      storage.setCreationGate(hooks);
+      storage.addEvents(hooks);
+      storage.addFinishedListener(hooks);
+      storage.addTerminationListener(hooks);
       storage.reconcile();
       TusService tus =
           new TusService(

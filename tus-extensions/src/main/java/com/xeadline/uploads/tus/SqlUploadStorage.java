@@ -85,6 +85,12 @@ public final class SqlUploadStorage implements UploadStorageService {
     events.add(listener);
   }
 
+  private volatile CreationGate gate = CreationGate.OPEN;
+
+  public void setCreationGate(CreationGate gate) {
+    this.gate = gate;
+  }
+
   /** See {@link UploadSessions#openRequestScope()}. */
   public void openRequestScope() {
     sessions.openRequestScope();
@@ -121,7 +127,9 @@ public final class SqlUploadStorage implements UploadStorageService {
     return sessions.find(id);
   }
 
-  public UploadRow createUpload(NewUpload request) throws IOException, QuotaExceededException {
+  public UploadRow createUpload(NewUpload request)
+      throws IOException, QuotaExceededException, CreationGate.Refused {
+    gate.check(request);
     Instant now = clock.instant();
     String id = UUID.randomUUID().toString();
     boolean finishedEmpty = Long.valueOf(0).equals(request.length());
@@ -265,8 +273,8 @@ public final class SqlUploadStorage implements UploadStorageService {
       }
     }
     long appended = written;
-    events.forEach(l -> l.appended(appended, System.nanoTime() - began));
     UploadRow updated = sessions.find(id).orElseThrow(() -> new UploadNotFoundException("Upload " + id + " was removed"));
+    events.forEach(l -> l.appended(updated, appended, System.nanoTime() - began));
     if (updated.isFinished()) {
       log.atInfo().addKeyValue("upload_id", id).addKeyValue("length", updated.length()).log("upload.finished");
       notifyFinished(updated);
@@ -515,7 +523,7 @@ public final class SqlUploadStorage implements UploadStorageService {
                 null,
                 null,
                 null));
-    } catch (QuotaExceededException e) {
+    } catch (QuotaExceededException | CreationGate.Refused e) {
       throw new IOException(e.getMessage(), e);
     }
     return toInfo(row);

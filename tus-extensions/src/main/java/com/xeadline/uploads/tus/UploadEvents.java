@@ -4,8 +4,8 @@ package com.xeadline.uploads.tus;
 public interface UploadEvents {
   default void created(UploadRow row) {}
 
-  /** One PATCH (or creation-with-upload) body appended: its bytes and how long it took. */
-  default void appended(long bytes, long nanos) {}
+  /** One PATCH (or creation-with-upload) body appended: the upload now, its bytes, how long. */
+  default void appended(UploadRow row, long bytes, long nanos) {}
 
   default void appendStarted() {}
 

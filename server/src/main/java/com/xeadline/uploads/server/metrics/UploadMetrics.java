@@ -57,7 +57,7 @@ public final class UploadMetrics implements UploadEvents, UploadFinishedListener
   }
 
   @Override
-  public void appended(long count, long nanos) {
+  public void appended(UploadRow row, long count, long nanos) {
     bytes.increment(count);
     appends.record(nanos, TimeUnit.NANOSECONDS);
   }

@@ -2,6 +2,7 @@ package com.xeadline.uploads.tus.legacy;
 
 import com.xeadline.uploads.storage.ObjectKeys;
 import com.xeadline.uploads.tus.ContentSignature;
+import com.xeadline.uploads.tus.CreationGate;
 import com.xeadline.uploads.tus.NewUpload;
 import com.xeadline.uploads.tus.QuotaExceededException;
 import com.xeadline.uploads.tus.SqlUploadStorage;
@@ -140,6 +141,8 @@ public final class ChunkedUploads {
             totalChunks,
             chunkSize,
             ObjectKeys.forUpload(userId, name, null)));
+    } catch (CreationGate.Refused e) {
+      throw new LegacyApiException(e.status(), "Refused", e.getMessage(), List.of(), Map.of());
     } catch (QuotaExceededException e) {
       throw new LegacyApiException(
           403,

@@ -1,5 +1,6 @@
 package com.xeadline.uploads.tus.protocol;
 
+import com.xeadline.uploads.tus.CreationGate;
 import com.xeadline.uploads.tus.FileConcatenation;
 import com.xeadline.uploads.tus.NewUpload;
 import com.xeadline.uploads.tus.QuotaExceededException;
@@ -67,6 +68,8 @@ final class CreationPostHandler extends AbstractRequestHandler {
                 null));
     } catch (QuotaExceededException e) {
       throw new TusException(403, e.getMessage());
+    } catch (CreationGate.Refused e) {
+      throw new TusException(e.status(), e.getMessage());
     }
     response.setHeader(HttpHeader.LOCATION, urls.upload(request, row.id()));
     response.setStatus(HttpServletResponse.SC_CREATED);
