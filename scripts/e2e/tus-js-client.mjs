@@ -82,5 +82,20 @@ async function parallel() {
   console.log(`ok tus-js-client parallelUploads 4: sha256 ${expected}`);
 }
 
+async function refusedByHook() {
+  const file = makeFile('forbidden.mp4', 1000);
+  try {
+    await run(new tus.Upload(fs.readFileSync(file), options(file, { retryDelays: [] })));
+  } catch (error) {
+    if (!String(error.message).includes('not accepted by the e2e hook')) {
+      throw new Error(`the hook's message did not reach the client: ${error.message}`);
+    }
+    console.log('ok tus-js-client sees the pre-create hook refusal: ' + error.message.split('\n')[0].slice(0, 120));
+    return;
+  }
+  throw new Error('the upload was not refused by the pre-create hook');
+}
+
 await uploadAbortResume();
 await parallel();
+await refusedByHook();
