@@ -29,6 +29,7 @@ import com.xeadline.uploads.storage.FinalsPublisher;
 import com.xeadline.uploads.storage.StorageProviders;
 import java.util.List;
 import com.xeadline.uploads.server.api.StorageResource;
+import com.xeadline.uploads.server.api.UploadsResource;
 import com.xeadline.uploads.tus.KeyFile;
 import com.xeadline.uploads.tus.UploadGrants;
 import com.xeadline.uploads.tus.UploadRules;
@@ -151,7 +152,8 @@ public final class UploadsApp implements AutoCloseable {
               clock);
       Handler api =
           ApiHandlerFactory.create(
-              new StorageResource(chunked, providers, grants, files.dir(), config.rules().maxChunkSize()));
+              new StorageResource(chunked, providers, grants, files.dir(), config.rules().maxChunkSize()),
+              new UploadsResource(sessions));
 
       ServletContextHandler context = new ServletContextHandler("/");
       context.addFilter(new FilterHolder(new RequestLogFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -164,6 +166,8 @@ public final class UploadsApp implements AutoCloseable {
               new ReadyServlet(database.jdbi(), config.storage().dataDir(), config.server().minFreeSpace(), providers)),
           "/readyz");
       context.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics)), "/metrics");
+      UploadPageServlet page = new UploadPageServlet();
+      context.addServlet(new ServletHolder("page", page), "/");
       if (config.server().benchEndpoint()) {
         context.addServlet(new ServletHolder("discard", new DiscardServlet(config.storage().uploadDir())), "/bench/discard");
       }
@@ -189,6 +193,7 @@ public final class UploadsApp implements AutoCloseable {
           .addKeyValue("upload_dir", config.storage().uploadDir().toString())
           .addKeyValue("database", config.database().isPostgres() ? "postgresql" : "h2")
           .addKeyValue("max_size", config.tus().maxSize())
+          .addKeyValue("upload_page", page.hasUploader() ? "built" : "missing: build with Node.js and npm to enable it")
           .log("Xeadline Uploads listening on {}files/ with data in {}", app.baseUri(), config.storage().dataDir());
       return app;
     } catch (Exception e) {

@@ -379,6 +379,35 @@ public final class UploadSessions {
                 .list());
   }
 
+  /**
+   * One page of an owner's completed uploads, newest first, after the keyset position
+   * ({@code completedAt}, {@code id}) of the previous page's last row when given.
+   */
+  public List<UploadRow> findCompleted(String userId, Instant afterCompletedAt, String afterId, int limit) {
+    String owner = userId == null ? "user_id IS NULL" : "user_id = :userId";
+    String after =
+        afterCompletedAt == null
+            ? ""
+            : "AND (completed_at < :afterAt OR (completed_at = :afterAt AND id < :afterId))";
+    return jdbi.withHandle(
+        h -> {
+          var query =
+              h.createQuery(
+                  "SELECT * FROM upload_sessions WHERE "
+                      + owner
+                      + " AND status = 'completed' AND completed_at IS NOT NULL "
+                      + after
+                      + " ORDER BY completed_at DESC, id DESC LIMIT :limit");
+          if (userId != null) {
+            query.bind("userId", userId);
+          }
+          if (afterCompletedAt != null) {
+            query.bind("afterAt", utc(afterCompletedAt)).bind("afterId", afterId);
+          }
+          return query.bind("limit", limit).map(UploadSessions::mapRow).list();
+        });
+  }
+
   /** Unfinished concatenated finals of one owner that list {@code partId} among their parts. */
   public List<UploadRow> findFinalsWaitingFor(String partId, String userId) {
     return jdbi.withHandle(

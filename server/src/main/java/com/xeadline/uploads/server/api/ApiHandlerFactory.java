@@ -14,10 +14,11 @@ import org.glassfish.jersey.server.ServerProperties;
 public final class ApiHandlerFactory {
   private ApiHandlerFactory() {}
 
-  public static Handler create(StorageResource storage) {
+  public static Handler create(StorageResource storage, UploadsResource uploads) {
     ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     ResourceConfig config = new ResourceConfig();
     config.register(storage);
+    config.register(uploads);
     config.register(new OpenApiResource());
     config.register(JacksonFeature.withoutExceptionMappers());
     config.register((ContextResolver<ObjectMapper>) type -> json);

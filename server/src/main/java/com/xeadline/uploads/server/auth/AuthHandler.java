@@ -38,7 +38,9 @@ public final class AuthHandler extends Handler.Wrapper {
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     String path = Request.getPathInContext(request);
-    if (OPEN_PATHS.contains(path) || ("OPTIONS".equals(request.getMethod()) && path.startsWith("/files"))) {
+    if (OPEN_PATHS.contains(path)
+        || ("OPTIONS".equals(request.getMethod()) && path.startsWith("/files"))
+        || isUploadPageAsset(request.getMethod(), path)) {
       return super.handle(request, response, callback);
     }
     Optional<UploadRow> granted = grantedUpload(request, path);
@@ -62,6 +64,14 @@ public final class AuthHandler extends Handler.Wrapper {
       return refuse(request, response, callback, challenge, e.getMessage());
     }
     return super.handle(request, response, callback);
+  }
+
+  /** The upload page and its assets: top-level files, readable by anyone so it can ask for a token. */
+  private static boolean isUploadPageAsset(String method, String path) {
+    return ("GET".equals(method) || "HEAD".equals(method))
+        && path.startsWith("/")
+        && path.indexOf('/', 1) < 0
+        && !path.equals("/files");
   }
 
   private Optional<UploadRow> grantedUpload(Request request, String path) {

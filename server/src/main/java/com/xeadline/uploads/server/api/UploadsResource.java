@@ -1,0 +1,101 @@
+package com.xeadline.uploads.server.api;
+
+import com.xeadline.uploads.server.auth.AuthHandler;
+import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.UploadSessions;
+import com.xeadline.uploads.tus.legacy.LegacyApiException;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.server.Request;
+
+/** The caller's finished uploads, newest first, a page at a time (for the upload page and clients). */
+@Path("/api/uploads")
+@Produces(MediaType.APPLICATION_JSON)
+public final class UploadsResource {
+  static final int MAX_LIMIT = 100;
+
+  private final UploadSessions sessions;
+
+  public UploadsResource(UploadSessions sessions) {
+    this.sessions = sessions;
+  }
+
+  @GET
+  public Map<String, Object> list(
+      @QueryParam("limit") @DefaultValue("20") int limit,
+      @QueryParam("cursor") String cursor,
+      @Context UriInfo uri,
+      @Context Request jetty)
+      throws LegacyApiException {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw badRequest("limit must be between 1 and " + MAX_LIMIT);
+    }
+    Keyset after = cursor == null || cursor.isEmpty() ? null : Keyset.parse(cursor);
+    String user = jetty == null ? null : (String) jetty.getAttribute(AuthHandler.USER);
+    // One row more than asked tells whether another page exists without a count query.
+    List<UploadRow> rows =
+        sessions.findCompleted(user, after == null ? null : after.completedAt(), after == null ? null : after.id(), limit + 1);
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (UploadRow row : rows.subList(0, Math.min(limit, rows.size()))) {
+      items.add(item(row, uri));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("items", items);
+    UploadRow last = rows.size() > limit ? rows.get(limit - 1) : null;
+    body.put("nextCursor", last == null ? null : new Keyset(last.completedAt(), last.id()).encode());
+    return body;
+  }
+
+  private static Map<String, Object> item(UploadRow row, UriInfo uri) {
+    Map<String, Object> item = new LinkedHashMap<>();
+    item.put("uploadId", row.id());
+    item.put("fileName", row.fileName());
+    item.put("fileSize", row.length());
+    item.put("contentType", row.contentType());
+    item.put("createdAt", row.createdAt().toString());
+    item.put("completedAt", row.completedAt().toString());
+    item.put("url", row.url() == null ? null : uri.getBaseUri().resolve(row.url()).toString());
+    item.put("title", row.metadata().get("title"));
+    item.put("description", row.metadata().get("description"));
+    return item;
+  }
+
+  private static LegacyApiException badRequest(String detail) {
+    return new LegacyApiException(400, "Invalid request", detail, List.of(), Map.of());
+  }
+
+  /** A position in the newest-first order; opaque to clients. */
+  record Keyset(Instant completedAt, String id) {
+    String encode() {
+      String text = completedAt + "|" + id;
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Keyset parse(String cursor) throws LegacyApiException {
+      try {
+        String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        int bar = text.indexOf('|');
+        if (bar < 1 || bar == text.length() - 1) {
+          throw badRequest("cursor is not one this server gave out");
+        }
+        return new Keyset(Instant.parse(text.substring(0, bar)), text.substring(bar + 1));
+      } catch (IllegalArgumentException | DateTimeParseException e) {
+        throw badRequest("cursor is not one this server gave out");
+      }
+    }
+  }
+}
