@@ -149,6 +149,8 @@ const uppy = new Uppy({ autoProceed: false })
     width: '100%',
     height: 420,
     showProgressDetails: true,
+    // Keeps the status bar after a batch, with its Done button that clears the list for the next.
+    hideProgressAfterFinish: false,
     proudlyDisplayPoweredByUppy: false,
     metaFields: [
       { id: 'name', name: 'File name' },
@@ -160,6 +162,8 @@ const uppy = new Uppy({ autoProceed: false })
     endpoint: `${server}/files/`,
     chunkSize,
     limit: 3,
+    // A finished file added again is a new upload, not a resume of the finished one.
+    removeFingerprintOnSuccess: true,
     // Keeps retrying through a dropped network; tus resumes from the server's offset.
     retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000],
     headers: () => authHeaders(),
