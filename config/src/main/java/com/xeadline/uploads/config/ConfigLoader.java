@@ -248,7 +248,61 @@ public final class ConfigLoader {
       v.problem(ConfigOption.CORS_ORIGINS, "must list at least one origin, or *");
     }
     return new UploadsConfig(
-        server, storage, database, tus, rules, auth, limits, hooks, new UploadsConfig.Cors(origins));
+        server, storage, database, tus, rules, auth, limits, hooks, new UploadsConfig.Cors(origins), video(raw, v));
+  }
+
+  private static UploadsConfig.Video video(Map<String, String> raw, Values v) {
+    String ffmpeg = raw.get(ConfigOption.FFMPEG.key()).trim();
+    String ffprobe = raw.get(ConfigOption.FFPROBE.key()).trim();
+    List<UploadsConfig.Rendition> renditions = new java.util.ArrayList<>();
+    for (String spec : commaList(raw.get(ConfigOption.RENDITIONS.key()))) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("([A-Za-z0-9_-]{1,32}):(\\d{2,5})x(\\d{2,5})@(\\d+(?:[kKmM])?)").matcher(spec);
+      if (!m.matches()) {
+        v.problem(ConfigOption.RENDITIONS, "'" + spec + "' is not name:WIDTHxHEIGHT@BITRATE like 360p:640x360@800k");
+        continue;
+      }
+      int width = Integer.parseInt(m.group(2));
+      int height = Integer.parseInt(m.group(3));
+      if (width % 2 != 0 || height % 2 != 0) {
+        v.problem(ConfigOption.RENDITIONS, "'" + spec + "': H.264 needs an even width and height");
+      }
+      if (renditions.stream().anyMatch(r -> r.name().equals(m.group(1)))) {
+        v.problem(ConfigOption.RENDITIONS, "'" + m.group(1) + "' is named twice");
+      }
+      renditions.add(new UploadsConfig.Rendition(m.group(1), width, height, bitrate(m.group(4))));
+    }
+    String workersText = raw.get(ConfigOption.JOB_WORKERS.key()).trim();
+    int workers =
+        workersText.equals("auto")
+            ? Math.max(1, Runtime.getRuntime().availableProcessors() / 2)
+            : v.get(ConfigOption.JOB_WORKERS, Integer::parseInt, 1);
+    if (workers < 1) {
+      v.problem(ConfigOption.JOB_WORKERS, "must be auto or at least 1");
+    }
+    int attempts = v.get(ConfigOption.JOB_ATTEMPTS, Integer::parseInt, 3);
+    if (attempts < 1) {
+      v.problem(ConfigOption.JOB_ATTEMPTS, "must be at least 1");
+    }
+    return new UploadsConfig.Video(
+        ffmpeg.isEmpty() ? null : Path.of(ffmpeg),
+        ffprobe.isEmpty() ? null : Path.of(ffprobe),
+        v.get(ConfigOption.VIDEO_PROBE, ConfigValues::parseBoolean, true),
+        List.copyOf(renditions),
+        workers,
+        attempts,
+        v.positiveDuration(ConfigOption.JOB_BACKOFF),
+        v.positiveDuration(ConfigOption.JOB_LEASE),
+        v.positiveDuration(ConfigOption.CLEANUP_INTERVAL));
+  }
+
+  /** 800k, 2M or plain bits per second. */
+  private static long bitrate(String text) {
+    char unit = Character.toLowerCase(text.charAt(text.length() - 1));
+    if (unit == 'k' || unit == 'm') {
+      return Long.parseLong(text.substring(0, text.length() - 1)) * (unit == 'k' ? 1000 : 1_000_000);
+    }
+    return Long.parseLong(text);
   }
 
   private static UploadsConfig.Gcs gcs(Map<String, String> raw, Values v) {

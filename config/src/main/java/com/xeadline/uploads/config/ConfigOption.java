@@ -208,6 +208,51 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "UPLOADS_CORS_ORIGINS",
           "*",
           "Comma-separated browser origins allowed to call the server, or *");
+  public static final ConfigOption FFMPEG =
+      new ConfigOption(
+          "video.ffmpeg",
+          "UPLOADS_FFMPEG",
+          "",
+          "ffmpeg binary for transcoding; empty: ffmpeg on the PATH, else the static ffmpeg built into the jar (x86-64 Linux)");
+  public static final ConfigOption FFPROBE =
+      new ConfigOption(
+          "video.ffprobe",
+          "UPLOADS_FFPROBE",
+          "",
+          "ffprobe binary for probing; empty: ffprobe on the PATH, else in-process libavformat built into the jar");
+  public static final ConfigOption VIDEO_PROBE =
+      new ConfigOption(
+          "video.probe",
+          "UPLOADS_VIDEO_PROBE",
+          "true",
+          "Probe every finished video/* upload into a video_metadata row; unreadable videos are marked failed");
+  public static final ConfigOption RENDITIONS =
+      new ConfigOption(
+          "video.renditions",
+          "UPLOADS_VIDEO_RENDITIONS",
+          "",
+          "Renditions to transcode each probed video into, as name:WIDTHxHEIGHT@BITRATE, comma-separated (e.g. 360p:640x360@800k,720p:1280x720@2500k); empty: off");
+  public static final ConfigOption JOB_WORKERS =
+      new ConfigOption(
+          "jobs.workers", "UPLOADS_JOBS_WORKERS", "auto", "Background job workers (probe, transcode); auto: half the cores, at least one");
+  public static final ConfigOption JOB_ATTEMPTS =
+      new ConfigOption(
+          "jobs.max-attempts", "UPLOADS_JOBS_MAX_ATTEMPTS", "3", "Attempts of a job before it is failed for good");
+  public static final ConfigOption JOB_BACKOFF =
+      new ConfigOption(
+          "jobs.retry-backoff", "UPLOADS_JOBS_RETRY_BACKOFF", "30s", "Wait before the first retry of a failed job; doubles each attempt");
+  public static final ConfigOption JOB_LEASE =
+      new ConfigOption(
+          "jobs.lease",
+          "UPLOADS_JOBS_LEASE",
+          "60s",
+          "How long a claimed job stays claimed without a heartbeat: a worker that died frees its job after this");
+  public static final ConfigOption CLEANUP_INTERVAL =
+      new ConfigOption(
+          "cleanup.interval",
+          "UPLOADS_CLEANUP_INTERVAL",
+          "1h",
+          "How often abandoned uploads (unfinished, idle longer than tus.expiration) and orphaned files are removed");
 
   public static final List<ConfigOption> ALL =
       List.of(
@@ -252,7 +297,16 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           HOOKS_EVENTS,
           HOOKS_TIMEOUT,
           HOOKS_RETRIES,
-          CORS_ORIGINS);
+          CORS_ORIGINS,
+          FFMPEG,
+          FFPROBE,
+          VIDEO_PROBE,
+          RENDITIONS,
+          JOB_WORKERS,
+          JOB_ATTEMPTS,
+          JOB_BACKOFF,
+          JOB_LEASE,
+          CLEANUP_INTERVAL);
 
   public boolean isSecret() {
     return this == DATABASE_PASSWORD || this == AUTH_SECRET;

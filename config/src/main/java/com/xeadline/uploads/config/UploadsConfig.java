@@ -14,7 +14,8 @@ public record UploadsConfig(
     Auth auth,
     Limits limits,
     Hooks hooks,
-    Cors cors) {
+    Cors cors,
+    Video video) {
 
   public record Server(
       String host,
@@ -66,6 +67,21 @@ public record UploadsConfig(
   public record Rules(List<String> allowedTypes, boolean verifyContent, long maxChunkSize) {}
 
   /** {@code allowedOrigins} holds "*" alone when any origin may call. */
+  /** Video probing and transcoding, and the background jobs that run them. */
+  public record Video(
+      Path ffmpeg,
+      Path ffprobe,
+      boolean probe,
+      List<Rendition> renditions,
+      int workers,
+      int maxAttempts,
+      Duration retryBackoff,
+      Duration jobLease,
+      Duration cleanupInterval) {}
+
+  /** One transcoded output: exactly width x height (scaled down, padded), H.264 at bitrate bits/s. */
+  public record Rendition(String name, int width, int height, long bitrate) {}
+
   public record Cors(List<String> allowedOrigins) {
     public boolean anyOrigin() {
       return allowedOrigins.contains("*");

@@ -30,6 +30,14 @@ import com.xeadline.uploads.storage.StorageProviders;
 import java.util.List;
 import com.xeadline.uploads.server.api.StorageResource;
 import com.xeadline.uploads.server.api.UploadsResource;
+import com.xeadline.uploads.server.api.VideosResource;
+import com.xeadline.uploads.server.jobs.CleanupJob;
+import com.xeadline.uploads.server.jobs.JobQueue;
+import com.xeadline.uploads.server.jobs.JobWorkers;
+import com.xeadline.uploads.server.video.VideoMetadataStore;
+import com.xeadline.uploads.server.video.VideoPipeline;
+import com.xeadline.uploads.server.video.VideoStatus;
+import com.xeadline.uploads.server.video.VideoTools;
 import com.xeadline.uploads.tus.KeyFile;
 import com.xeadline.uploads.tus.UploadGrants;
 import com.xeadline.uploads.tus.UploadRules;
@@ -61,15 +69,18 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class UploadsApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UploadsApp.class);
   static final String UPLOAD_PATH = "/files";
+  private static final String NODE_PREFIX = "node-";
 
   private final Database database;
   private final Server server;
   private final ScheduledExecutorService housekeeping;
+  private final JobWorkers workers;
 
-  private UploadsApp(Database database, Server server, ScheduledExecutorService housekeeping) {
+  private UploadsApp(Database database, Server server, ScheduledExecutorService housekeeping, JobWorkers workers) {
     this.database = database;
     this.server = server;
     this.housekeeping = housekeeping;
+    this.workers = workers;
   }
 
   public static UploadsApp start(UploadsConfig config, Clock clock) throws Exception {
@@ -124,12 +135,37 @@ public final class UploadsApp implements AutoCloseable {
       storage.addEvents(uploadMetrics);
       storage.addFinishedListener(uploadMetrics);
       storage.addTerminationListener(uploadMetrics);
+      VideoTools videoTools = VideoTools.resolve(config.video(), config.storage().dataDir());
+      VideoMetadataStore videos = new VideoMetadataStore(database.jdbi());
+      JobQueue jobs = new JobQueue(database.jdbi());
+      java.nio.file.Path jobsDir = config.storage().dataDir().resolve("tmp").resolve("jobs");
+      VideoPipeline pipeline =
+          new VideoPipeline(config.video(), videoTools, sessions, storage, providers, videos, jobs, jobsDir, clock);
+      storage.addFinishedListener(pipeline);
+      storage.addTerminationListener(pipeline);
+      JobWorkers workers =
+          new JobWorkers(
+              jobs,
+              pipeline.handlers(),
+              NODE_PREFIX + java.util.UUID.randomUUID(),
+              clock,
+              config.video().workers(),
+              config.video().jobLease(),
+              config.video().retryBackoff());
+      pipeline.attach(workers);
+      io.micrometer.core.instrument.Gauge.builder("jobs_queued", jobs, JobQueue::queued)
+          .description("Background jobs (probe, transcode) waiting to run")
+          .register(metrics);
       HttpHooks hooks = new HttpHooks(config.hooks());
       storage.setCreationGate(hooks);
       storage.addEvents(hooks);
       storage.addFinishedListener(hooks);
       storage.addTerminationListener(hooks);
       storage.reconcile();
+      int missed = pipeline.queueMissedProbes(jobs.completedWithoutProbe(1000).stream().map(sessions::find).flatMap(java.util.Optional::stream).toList());
+      if (missed > 0) {
+        log.atInfo().addKeyValue("queued", missed).log("video.missed_probes_queued");
+      }
       TusService tus =
           new TusService(
               storage,
@@ -152,8 +188,10 @@ public final class UploadsApp implements AutoCloseable {
               clock);
       Handler api =
           ApiHandlerFactory.create(
-              new StorageResource(chunked, providers, grants, files.dir(), config.rules().maxChunkSize()),
-              new UploadsResource(sessions));
+              new StorageResource(
+                  chunked, providers, grants, files.dir(), config.rules().maxChunkSize(), new VideoStatus(videos, jobs)),
+              new UploadsResource(sessions),
+              new VideosResource(videos, providers));
 
       ServletContextHandler context = new ServletContextHandler("/");
       context.addFilter(new FilterHolder(new RequestLogFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -180,13 +218,16 @@ public final class UploadsApp implements AutoCloseable {
 
       ScheduledExecutorService housekeeping =
           Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("housekeeping").factory());
-      long everySeconds = Math.max(10, Math.min(600, config.tus().expiration().toSeconds() / 4));
+      CleanupJob cleanup =
+          new CleanupJob(storage, sessions, locks, providers, jobsDir, clock, config.tus().expiration(), metrics);
+      long everySeconds = config.video().cleanupInterval().toSeconds();
       housekeeping.scheduleWithFixedDelay(
-          () -> removeExpired(storage, locks), everySeconds, everySeconds, TimeUnit.SECONDS);
+          () -> runCleanup(cleanup), Math.min(60, everySeconds), everySeconds, TimeUnit.SECONDS);
       housekeeping.scheduleWithFixedDelay(limited::forgetIdleBuckets, 1, 1, TimeUnit.MINUTES);
       housekeeping.scheduleWithFixedDelay(() -> retryPublishing(publisher), 1, 5, TimeUnit.MINUTES);
 
-      UploadsApp app = new UploadsApp(database, server, housekeeping);
+      workers.start();
+      UploadsApp app = new UploadsApp(database, server, housekeeping, workers);
       log.atInfo()
           .addKeyValue("url", app.baseUri().resolve(UPLOAD_PATH + "/").toString())
           .addKeyValue("data_dir", config.storage().dataDir().toString())
@@ -248,14 +289,11 @@ public final class UploadsApp implements AutoCloseable {
     }
   }
 
-  private static void removeExpired(SqlUploadStorage storage, UploadLocks locks) {
+  private static void runCleanup(CleanupJob cleanup) {
     try {
-      int removed = storage.removeExpired(locks);
-      if (removed > 0) {
-        log.atInfo().addKeyValue("removed", removed).log("housekeeping.expired_uploads_removed");
-      }
+      cleanup.run();
     } catch (IOException | RuntimeException e) {
-      log.atWarn().setCause(e).log("housekeeping.failed");
+      log.atWarn().setCause(e).log("cleanup.failed");
     }
   }
 
@@ -280,6 +318,7 @@ public final class UploadsApp implements AutoCloseable {
   public void close() throws Exception {
     housekeeping.shutdownNow();
     server.stop();
+    workers.close();
     database.close();
   }
 

@@ -43,4 +43,9 @@ public interface StorageProvider {
   default URI directUploadUrl(String key, String contentType, Duration validity) throws IOException {
     throw new UnsupportedOperationException(name() + " storage has no direct-upload URLs");
   }
+
+  /** The object as a file on this machine, when the provider keeps it as one (local disk). */
+  default Optional<Path> localPath(String key) throws IOException {
+    return Optional.empty();
+  }
 }

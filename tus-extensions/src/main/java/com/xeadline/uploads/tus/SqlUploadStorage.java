@@ -436,15 +436,24 @@ public final class SqlUploadStorage implements UploadStorageService {
   }
 
   /** Removes uploads whose expiry passed; returns how many. */
+  /**
+   * Removes unfinished uploads idle past their expiry (row, chunk rows, bytes), a batch at a time,
+   * skipping any upload being written right now. Returns how many went.
+   */
   public int removeExpired(UploadLocks locks) throws IOException {
     int removed = 0;
-    for (UploadRow row : sessions.findExpired(clock.instant())) {
-      if (locks.isLocked(row.id())) {
-        continue;
+    String after = "";
+    Instant now = clock.instant();
+    for (List<UploadRow> batch; !(batch = sessions.findExpired(now, after, 500)).isEmpty(); ) {
+      for (UploadRow row : batch) {
+        after = row.id();
+        if (locks.isLocked(row.id())) {
+          continue;
+        }
+        delete(row.id());
+        removed++;
+        log.atInfo().addKeyValue("upload_id", row.id()).log("upload.expired_removed");
       }
-      delete(row.id());
-      removed++;
-      log.atInfo().addKeyValue("upload_id", row.id()).log("upload.expired_removed");
     }
     return removed;
   }

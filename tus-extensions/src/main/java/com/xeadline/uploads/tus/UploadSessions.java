@@ -303,6 +303,43 @@ public final class UploadSessions {
                 .execute());
   }
 
+  /**
+   * Adds (or replaces) one metadata entry, in both the decoded map and the tus Upload-Metadata
+   * text that HEAD answers with, so clients of either API see it.
+   */
+  public void putMetadata(String id, String key, String value) {
+    forgetScopedRows();
+    jdbi.useTransaction(
+        h -> {
+          Optional<Map<String, Object>> current =
+              h.createQuery("SELECT metadata, encoded_metadata FROM upload_sessions WHERE id = :id FOR UPDATE")
+                  .bind("id", id)
+                  .mapToMap()
+                  .findOne();
+          if (current.isEmpty()) {
+            return;
+          }
+          Map<String, String> metadata = new java.util.LinkedHashMap<>(fromJson((String) current.get().get("metadata")));
+          metadata.put(key, value);
+          String encoded = (String) current.get().get("encoded_metadata");
+          List<String> pairs = new java.util.ArrayList<>();
+          if (encoded != null && !encoded.isBlank()) {
+            for (String pair : encoded.split(",")) {
+              String trimmed = pair.trim();
+              if (!trimmed.equals(key) && !trimmed.startsWith(key + " ")) {
+                pairs.add(trimmed);
+              }
+            }
+          }
+          pairs.add(key + " " + java.util.Base64.getEncoder().encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+          h.createUpdate("UPDATE upload_sessions SET metadata = :metadata, encoded_metadata = :encoded WHERE id = :id")
+              .bind("id", id)
+              .bind("metadata", toJson(metadata))
+              .bind("encoded", String.join(",", pairs))
+              .execute();
+        });
+  }
+
   /** Sets the name and type the client gives at completion. */
   public void rename(String id, String fileName, String contentType, Map<String, String> metadata, String encodedMetadata) {
     forgetScopedRows();
@@ -406,6 +443,49 @@ public final class UploadSessions {
           }
           return query.bind("limit", limit).map(UploadSessions::mapRow).list();
         });
+  }
+
+  /** One batch of unfinished uploads idle past their expiry, by id after {@code afterId}. */
+  public List<UploadRow> findExpired(Instant now, String afterId, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT * FROM upload_sessions
+                    WHERE status IN ('initialized', 'in-progress') AND expires_at < :now AND id > :afterId
+                    ORDER BY id LIMIT :limit
+                    """)
+                .bind("now", utc(now))
+                .bind("afterId", afterId)
+                .bind("limit", limit)
+                .map(UploadSessions::mapRow)
+                .list());
+  }
+
+  /** One batch of rows of the given statuses, by id after {@code afterId}. */
+  public List<UploadRow> findByStatus(List<String> statuses, String afterId, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT * FROM upload_sessions WHERE status IN (<statuses>) AND id > :afterId ORDER BY id LIMIT :limit")
+                .bindList("statuses", statuses)
+                .bind("afterId", afterId)
+                .bind("limit", limit)
+                .map(UploadSessions::mapRow)
+                .list());
+  }
+
+  /** Which of these ids have a row. */
+  public java.util.Set<String> existing(java.util.Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return java.util.Set.of();
+    }
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT id FROM upload_sessions WHERE id IN (<ids>)")
+                .bindList("ids", List.copyOf(ids))
+                .mapTo(String.class)
+                .collect(java.util.stream.Collectors.toSet()));
   }
 
   /** Unfinished concatenated finals of one owner that list {@code partId} among their parts. */

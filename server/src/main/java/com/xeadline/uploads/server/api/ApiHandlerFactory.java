@@ -14,11 +14,12 @@ import org.glassfish.jersey.server.ServerProperties;
 public final class ApiHandlerFactory {
   private ApiHandlerFactory() {}
 
-  public static Handler create(StorageResource storage, UploadsResource uploads) {
+  public static Handler create(StorageResource storage, UploadsResource uploads, VideosResource videos) {
     ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     ResourceConfig config = new ResourceConfig();
     config.register(storage);
     config.register(uploads);
+    config.register(videos);
     config.register(new OpenApiResource());
     config.register(JacksonFeature.withoutExceptionMappers());
     config.register((ContextResolver<ObjectMapper>) type -> json);

@@ -1,6 +1,7 @@
 package com.xeadline.uploads.server.api;
 
 import com.xeadline.uploads.server.auth.AuthHandler;
+import com.xeadline.uploads.server.video.VideoStatus;
 import com.xeadline.uploads.storage.ObjectKeys;
 import com.xeadline.uploads.storage.StorageProvider;
 import com.xeadline.uploads.storage.StorageProviders;
@@ -58,13 +59,16 @@ public final class StorageResource {
   private final UploadGrants grants;
   private final java.nio.file.Path spillDir;
   private final long maxChunkSize;
+  private final VideoStatus videoStatus;
 
   public StorageResource(
       ChunkedUploads chunked,
       StorageProviders providers,
       UploadGrants grants,
       java.nio.file.Path spillDir,
-      long maxChunkSize) {
+      long maxChunkSize,
+      VideoStatus videoStatus) {
+    this.videoStatus = videoStatus;
     this.chunked = chunked;
     this.providers = providers;
     this.grants = grants;
@@ -72,9 +76,10 @@ public final class StorageResource {
     this.maxChunkSize = maxChunkSize;
   }
 
-  public record InitRequest(String fileName, Long fileSize, String contentType, Integer totalChunks) {}
+  public record InitRequest(
+      String fileName, Long fileSize, String contentType, Integer totalChunks, String title, String description) {}
 
-  public record CompleteRequest(String uploadId, String fileName, String contentType) {}
+  public record CompleteRequest(String uploadId, String fileName, String contentType, String title, String description) {}
 
   @GET
   @Path("get-direct-upload-url")
@@ -119,6 +124,7 @@ public final class StorageResource {
     }
     UploadRow row =
         chunked.init(user(jetty), request.fileName(), request.fileSize(), request.contentType(), request.totalChunks(), null);
+    chunked.describe(row.id(), request.title(), request.description());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("uploadId", row.id());
     body.put("expiresAt", row.expiresAt().toString());
@@ -237,6 +243,10 @@ public final class StorageResource {
     if (request == null || request.uploadId() == null) {
       throw LegacyApiException.invalid(List.of(new UploadRules.Violation("uploadId", "is required")));
     }
+    if (request.title() != null || request.description() != null) {
+      chunked.status(user(jetty), request.uploadId()); // the caller's upload, or 403/404
+      chunked.describe(request.uploadId(), request.title(), request.description());
+    }
     ChunkedUploads.Completed done =
         chunked.complete(user(jetty), request.uploadId(), request.fileName(), request.contentType());
     Map<String, Object> body = new LinkedHashMap<>();
@@ -266,6 +276,12 @@ public final class StorageResource {
     body.put("lastActivityAt", text(row.lastActivityAt()));
     body.put("completedAt", text(row.completedAt()));
     body.put("url", row.url() == null ? null : uri.getBaseUri().resolve(row.url()).toString());
+    body.put("failureReason", row.failureReason());
+    Map<String, Object> video = videoStatus.of(row.id());
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> versions = (List<Map<String, Object>>) video.get("transcodedVersions");
+    video.put("transcodedVersions", versions.stream().map(v -> absolute(v, uri)).toList());
+    body.putAll(video);
     return body;
   }
 
@@ -283,6 +299,12 @@ public final class StorageResource {
     } catch (IOException e) {
       throw new LegacyApiException(503, "Storage unavailable", e.getMessage(), List.of(), Map.of());
     }
+  }
+
+  private static Map<String, Object> absolute(Map<String, Object> version, UriInfo uri) {
+    Map<String, Object> shown = new LinkedHashMap<>(version);
+    shown.put("url", uri.getBaseUri().resolve(String.valueOf(version.get("url"))).toString());
+    return shown;
   }
 
   /** The caller, as the auth handler found it (null when auth.mode=none). */

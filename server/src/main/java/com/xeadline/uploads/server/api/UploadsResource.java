@@ -12,11 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,14 +37,12 @@ public final class UploadsResource {
       @Context UriInfo uri,
       @Context Request jetty)
       throws LegacyApiException {
-    if (limit < 1 || limit > MAX_LIMIT) {
-      throw badRequest("limit must be between 1 and " + MAX_LIMIT);
-    }
-    Keyset after = cursor == null || cursor.isEmpty() ? null : Keyset.parse(cursor);
+    KeysetCursor.checkLimit(limit, MAX_LIMIT);
+    KeysetCursor after = KeysetCursor.parse(cursor);
     String user = jetty == null ? null : (String) jetty.getAttribute(AuthHandler.USER);
     // One row more than asked tells whether another page exists without a count query.
     List<UploadRow> rows =
-        sessions.findCompleted(user, after == null ? null : after.completedAt(), after == null ? null : after.id(), limit + 1);
+        sessions.findCompleted(user, after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
     List<Map<String, Object>> items = new ArrayList<>();
     for (UploadRow row : rows.subList(0, Math.min(limit, rows.size()))) {
       items.add(item(row, uri));
@@ -56,7 +50,7 @@ public final class UploadsResource {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("items", items);
     UploadRow last = rows.size() > limit ? rows.get(limit - 1) : null;
-    body.put("nextCursor", last == null ? null : new Keyset(last.completedAt(), last.id()).encode());
+    body.put("nextCursor", last == null ? null : new KeysetCursor(last.completedAt(), last.id()).encode());
     return body;
   }
 
@@ -74,28 +68,4 @@ public final class UploadsResource {
     return item;
   }
 
-  private static LegacyApiException badRequest(String detail) {
-    return new LegacyApiException(400, "Invalid request", detail, List.of(), Map.of());
-  }
-
-  /** A position in the newest-first order; opaque to clients. */
-  record Keyset(Instant completedAt, String id) {
-    String encode() {
-      String text = completedAt + "|" + id;
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static Keyset parse(String cursor) throws LegacyApiException {
-      try {
-        String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-        int bar = text.indexOf('|');
-        if (bar < 1 || bar == text.length() - 1) {
-          throw badRequest("cursor is not one this server gave out");
-        }
-        return new Keyset(Instant.parse(text.substring(0, bar)), text.substring(bar + 1));
-      } catch (IllegalArgumentException | DateTimeParseException e) {
-        throw badRequest("cursor is not one this server gave out");
-      }
-    }
-  }
 }

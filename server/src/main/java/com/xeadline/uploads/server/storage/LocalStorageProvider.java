@@ -85,6 +85,12 @@ public final class LocalStorageProvider implements StorageProvider {
     return FileRanges.open(path(key), offset, length);
   }
 
+  @Override
+  public Optional<Path> localPath(String key) throws IOException {
+    Path file = path(key);
+    return Files.exists(file) ? Optional.of(file) : Optional.empty();
+  }
+
   private Path path(String key) throws IOException {
     if (!ObjectKeys.isSafe(key)) {
       throw new IOException("unsafe object key");

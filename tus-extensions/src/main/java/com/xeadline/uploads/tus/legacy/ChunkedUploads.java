@@ -92,6 +92,16 @@ public final class ChunkedUploads {
     return row;
   }
 
+  /** Title and description of a video, given by JSON clients (tus clients send them as metadata). */
+  public void describe(String uploadId, String title, String description) {
+    if (title != null && !title.isBlank()) {
+      sessions.putMetadata(uploadId, "title", title.strip());
+    }
+    if (description != null && !description.isBlank()) {
+      sessions.putMetadata(uploadId, "description", description.strip());
+    }
+  }
+
   /** A tus upload with a deferred length, for the direct-upload URL. */
   public UploadRow initDirect(String userId, String fileName, String contentType, String creatorIp)
       throws LegacyApiException, IOException {

@@ -1,0 +1,44 @@
+package com.xeadline.uploads.server.api;
+
+import com.xeadline.uploads.tus.legacy.LegacyApiException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/** A position in a newest-first listing (time, then id); opaque to clients. */
+record KeysetCursor(Instant at, String id) {
+  String encode() {
+    String text = at + "|" + id;
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The cursor given, or null when none was. */
+  static KeysetCursor parse(String cursor) throws LegacyApiException {
+    if (cursor == null || cursor.isEmpty()) {
+      return null;
+    }
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      int bar = text.indexOf('|');
+      if (bar < 1 || bar == text.length() - 1) {
+        throw invalid();
+      }
+      return new KeysetCursor(Instant.parse(text.substring(0, bar)), text.substring(bar + 1));
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      throw invalid();
+    }
+  }
+
+  static void checkLimit(int limit, int max) throws LegacyApiException {
+    if (limit < 1 || limit > max) {
+      throw new LegacyApiException(400, "Invalid request", "limit must be between 1 and " + max, List.of(), Map.of());
+    }
+  }
+
+  private static LegacyApiException invalid() {
+    return new LegacyApiException(400, "Invalid request", "cursor is not one this server gave out", List.of(), Map.of());
+  }
+}

@@ -1,0 +1,160 @@
+package com.xeadline.uploads.server.api;
+
+import com.xeadline.uploads.server.auth.AuthHandler;
+import com.xeadline.uploads.server.video.VideoMetadataStore;
+import com.xeadline.uploads.server.video.VideoPipeline;
+import com.xeadline.uploads.server.video.VideoRow;
+import com.xeadline.uploads.storage.StorageProvider;
+import com.xeadline.uploads.storage.StorageProviders;
+import com.xeadline.uploads.storage.StoredObject;
+import com.xeadline.uploads.tus.legacy.LegacyApiException;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.eclipse.jetty.server.Request;
+
+/** The caller's videos (probe results), newest first by keyset, and their renditions. */
+@Path("/api/videos")
+@Produces(MediaType.APPLICATION_JSON)
+public final class VideosResource {
+  private final VideoMetadataStore videos;
+  private final StorageProviders providers;
+
+  public VideosResource(VideoMetadataStore videos, StorageProviders providers) {
+    this.videos = videos;
+    this.providers = providers;
+  }
+
+  @GET
+  public Map<String, Object> list(
+      @QueryParam("limit") @DefaultValue("20") int limit,
+      @QueryParam("cursor") String cursor,
+      @Context UriInfo uri,
+      @Context Request jetty)
+      throws LegacyApiException {
+    KeysetCursor.checkLimit(limit, UploadsResource.MAX_LIMIT);
+    KeysetCursor after = KeysetCursor.parse(cursor);
+    List<VideoRow> rows = videos.page(user(jetty), after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (VideoRow row : rows.subList(0, Math.min(limit, rows.size()))) {
+      items.add(shown(row, uri));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("items", items);
+    VideoRow last = rows.size() > limit ? rows.get(limit - 1) : null;
+    body.put("nextCursor", last == null ? null : new KeysetCursor(last.createdAt(), last.storageId()).encode());
+    return body;
+  }
+
+  @GET
+  @Path("{id}")
+  public Map<String, Object> one(@PathParam("id") String id, @Context UriInfo uri, @Context Request jetty)
+      throws LegacyApiException {
+    return shown(owned(id, jetty), uri);
+  }
+
+  /** A rendition's bytes (whole, or one byte range). */
+  @GET
+  @Path("{id}/renditions/{name}")
+  @Produces("video/mp4")
+  public Response rendition(
+      @PathParam("id") String id,
+      @PathParam("name") String name,
+      @jakarta.ws.rs.HeaderParam("Range") String range,
+      @Context Request jetty)
+      throws LegacyApiException, IOException {
+    VideoRow video = owned(id, jetty);
+    Map<String, Object> version =
+        video.transcodedVersions().stream()
+            .filter(v -> name.equals(v.get("format")))
+            .findFirst()
+            .orElseThrow(() -> new LegacyApiException(404, "Rendition not found", "No rendition " + name, List.of(), Map.of()));
+    StorageProvider provider =
+        providers.named(String.valueOf(version.get("provider")))
+            .orElseThrow(() -> new LegacyApiException(503, "Storage unavailable", "unknown provider", List.of(), Map.of()));
+    String key = String.valueOf(version.get("storageKey"));
+    StoredObject stored =
+        provider.stat(key).orElseThrow(() -> new LegacyApiException(404, "Rendition not found", "Its file is gone", List.of(), Map.of()));
+    long start = 0;
+    long length = stored.size();
+    int status = 200;
+    if (range != null && range.startsWith("bytes=") && !range.contains(",")) {
+      String[] bounds = range.substring(6).split("-", -1);
+      try {
+        if (!bounds[0].isEmpty()) {
+          start = Long.parseLong(bounds[0]);
+          long end = bounds[1].isEmpty() ? stored.size() - 1 : Math.min(Long.parseLong(bounds[1]), stored.size() - 1);
+          length = end - start + 1;
+        } else {
+          length = Math.min(Long.parseLong(bounds[1]), stored.size());
+          start = stored.size() - length;
+        }
+      } catch (NumberFormatException e) {
+        length = -1;
+      }
+      if (start < 0 || length <= 0 || start >= stored.size()) {
+        return Response.status(416).header("Content-Range", "bytes */" + stored.size()).build();
+      }
+      status = 206;
+    }
+    long from = start;
+    long count = length;
+    StreamingOutput body =
+        out -> {
+          try (InputStream in = provider.openRange(key, from, count)) {
+            in.transferTo(out);
+          }
+        };
+    Response.ResponseBuilder response =
+        Response.status(status).entity(body).type("video/mp4").header("Content-Length", count).header("Accept-Ranges", "bytes");
+    if (status == 206) {
+      response.header("Content-Range", "bytes " + from + "-" + (from + count - 1) + "/" + stored.size());
+    }
+    return response.build();
+  }
+
+  private VideoRow owned(String id, Request jetty) throws LegacyApiException {
+    Optional<VideoRow> video = videos.find(id);
+    if (video.isEmpty() || !Objects.equals(video.get().userId(), user(jetty))) {
+      throw new LegacyApiException(404, "Video not found", "No video " + id, List.of(), Map.of());
+    }
+    return video.get();
+  }
+
+  private static Map<String, Object> shown(VideoRow row, UriInfo uri) {
+    Map<String, Object> json = row.toJson();
+    json.put(
+        "transcodedVersions",
+        VideoPipeline.publicVersions(row).stream()
+            .map(
+                v -> {
+                  Map<String, Object> shownVersion = new LinkedHashMap<>(v);
+                  shownVersion.put("url", uri.getBaseUri().resolve(String.valueOf(v.get("url"))).toString());
+                  return shownVersion;
+                })
+            .toList());
+    json.put("url", uri.getBaseUri().resolve("/files/" + row.storageId()).toString());
+    return json;
+  }
+
+  private static String user(Request jetty) {
+    return jetty == null ? null : (String) jetty.getAttribute(AuthHandler.USER);
+  }
+
+}
