@@ -43,6 +43,9 @@ final class ChildServer implements AutoCloseable {
     command.add("--uploads.verify-content=false");
     command.add("--limits.writes=1000000/1m");
     command.add("--limits.creations=100000/1m");
+    if (List.of(flags).stream().noneMatch(f -> f.startsWith("--video.probe"))) {
+      command.add("--video.probe=false"); // random bytes as video/mp4 would be failed by probing
+    }
     command.addAll(List.of(flags));
     Process process =
         new ProcessBuilder(command)

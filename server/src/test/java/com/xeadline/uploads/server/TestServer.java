@@ -38,11 +38,22 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(Path dataDir, String... flags) throws Exception {
-    return start(dataDir, null, flags);
+    return start(dataDir, (com.xeadline.uploads.storage.StorageProviders) null, flags);
   }
 
   /** With {@code providers} instead of the configured storage (null: as configured). */
   static TestServer start(Path dataDir, com.xeadline.uploads.storage.StorageProviders providers, String... flags)
+      throws Exception {
+    return start(dataDir, providers, Clock.systemUTC(), flags);
+  }
+
+  /** On a clock the test controls. */
+  static TestServer start(Path dataDir, Clock clock, String... flags) throws Exception {
+    return start(dataDir, null, clock, flags);
+  }
+
+  private static TestServer start(
+      Path dataDir, com.xeadline.uploads.storage.StorageProviders providers, Clock clock, String... flags)
       throws Exception {
     List<String> all = new ArrayList<>();
     all.add("--server.port=0");
@@ -60,10 +71,17 @@ final class TestServer implements AutoCloseable {
     if (List.of(flags).stream().noneMatch(f -> f.startsWith("--limits."))) {
       all.addAll(List.of("--limits.creations=100000/1m", "--limits.writes=1000000/1m", "--limits.probes=100000/1m"));
     }
+    // Protocol tests upload random bytes as video/mp4: probing would (rightly) fail them.
+    if (List.of(flags).stream().noneMatch(f -> f.startsWith("--video.probe"))) {
+      all.add("--video.probe=false");
+    }
+    if (List.of(flags).stream().noneMatch(f -> f.startsWith("--jobs.workers"))) {
+      all.add("--jobs.workers=1");
+    }
     all.addAll(List.of(flags));
     UploadsConfig config = new ConfigLoader(Map.of()).load(all);
     UploadsApp app =
-        providers == null ? UploadsApp.start(config, Clock.systemUTC()) : UploadsApp.start(config, Clock.systemUTC(), providers);
+        providers == null ? UploadsApp.start(config, clock) : UploadsApp.start(config, clock, providers);
     return new TestServer(dataDir, app);
   }
 

@@ -1,0 +1,89 @@
+package com.xeadline.uploads.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scheduled cleanup removes exactly the abandoned uploads (unfinished, idle past the expiry)
+ * and orphaned files, marks rows whose bytes are gone as failed, and touches nothing else. Time
+ * moves on an injected clock.
+ */
+class CleanupTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void removesExactlyTheExpiredUnfinishedUploadsAndOrphans(@TempDir Path data) throws Exception {
+    MutableClock clock = new MutableClock();
+    try (TestServer server = TestServer.start(data, clock, "--tus.expiration=1h", "--cleanup.interval=1s")) {
+      String abandoned = server.create(10);
+      server.patch(abandoned, 0, new byte[4]);
+      String finished = server.create(3);
+      server.patch(finished, 0, new byte[] {1, 2, 3});
+
+      clock.advance(Duration.ofHours(2));
+      String fresh = server.create(10);
+      server.patch(fresh, 0, new byte[6]);
+      String bytesLost = server.create(10);
+      Path uploads = data.resolve("uploads");
+      Files.delete(uploads.resolve(id(bytesLost) + ".bin"));
+      Path orphan = Files.write(uploads.resolve(UUID.randomUUID() + ".bin"), new byte[100]);
+      Path scratch = Files.write(uploads.resolve("chunk-123.part"), new byte[100]);
+      Path newScratch = Files.write(uploads.resolve("chunk-456.part"), new byte[100]);
+      FileTime old = FileTime.from(Instant.now().minus(Duration.ofHours(3)));
+      Files.setLastModifiedTime(orphan, old);
+      Files.setLastModifiedTime(scratch, old);
+      Files.setLastModifiedTime(newScratch, FileTime.from(clock.instant()));
+      clock.advance(Duration.ofMinutes(2)); // past the settling minute of a fresh row
+
+      awaitCounter(server, "row_without_bytes", 1);
+      awaitCounter(server, "expired_upload", 1);
+
+      assertThat(server.head(abandoned).statusCode()).isEqualTo(404);
+      assertThat(server.head(fresh).headers().firstValue("Upload-Offset")).hasValue("6");
+      HttpRequest get = server.tus(finished).GET().build();
+      assertThat(server.sendForBytes(get).body()).containsExactly(1, 2, 3);
+      String lost =
+          server.send(HttpRequest.newBuilder(server.uri("/api/storage/upload-status?uploadId=" + id(bytesLost))).build()).body();
+      assertThat(JSON.readTree(lost).get("status").asText()).isEqualTo("failed");
+      assertThat(JSON.readTree(lost).get("failureReason").asText()).contains("bytes are gone");
+      assertThat(orphan).doesNotExist();
+      assertThat(scratch).doesNotExist();
+      assertThat(newScratch).exists();
+      assertThat(uploads.resolve(id(fresh) + ".bin")).exists();
+      assertThat(counter(server, "expired_upload")).isEqualTo(1);
+      assertThat(counter(server, "orphan_file")).isEqualTo(1);
+    }
+  }
+
+  private static String id(String location) {
+    return location.substring(location.lastIndexOf('/') + 1);
+  }
+
+  private static void awaitCounter(TestServer server, String what, double atLeast) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (counter(server, what) < atLeast) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("cleanup never counted " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static double counter(TestServer server, String what) throws Exception {
+    String metrics = server.send(HttpRequest.newBuilder(server.uri("/metrics")).build()).body();
+    Matcher m = Pattern.compile("cleanup_removed_total\\{what=\"" + what + "\"\\} ([0-9.eE+]+)").matcher(metrics);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+}
