@@ -48,6 +48,35 @@ class VideoTest {
     server.close();
   }
 
+  /** Which chain this run exercises: the PATH's tools, or the ones bundled in the jar. */
+  @Test
+  void theToolsInUseAreThePathsOrElseTheBundledOnes() {
+    boolean ffprobeOnPath = onPath("ffprobe");
+    boolean ffmpegOnPath = onPath("ffmpeg");
+    String prober = tools.prober().orElseThrow().describe();
+    String ffmpeg = tools.ffmpeg().orElseThrow().toString();
+    System.out.println("video tools in this run: prober=" + prober + ", ffmpeg=" + ffmpeg);
+    if (ffprobeOnPath) {
+      assertThat(prober).startsWith("ffprobe ");
+    } else {
+      assertThat(prober).startsWith("in-process libavformat");
+    }
+    if (ffmpegOnPath) {
+      assertThat(ffmpeg).doesNotContain("ffmpeg-jave");
+    } else {
+      assertThat(ffmpeg).endsWith("ffmpeg-jave-amd64");
+    }
+  }
+
+  private static boolean onPath(String name) {
+    for (String dir : System.getenv("PATH").split(java.io.File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Test
   void anMp4UploadedWithTusIsProbedAndItsRenditionIsExactlyTheSizeAsked() throws Exception {
     Path clip = clips.mp4("tus.mp4", 2, 320, 240);

@@ -23,6 +23,7 @@ import org.eclipse.jetty.server.Request;
 @Produces(MediaType.APPLICATION_JSON)
 public final class UploadsResource {
   static final int MAX_LIMIT = 100;
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final UploadSessions sessions;
 
@@ -65,7 +66,20 @@ public final class UploadsResource {
     item.put("url", row.url() == null ? null : uri.getBaseUri().resolve(row.url()).toString());
     item.put("title", row.metadata().get("title"));
     item.put("description", row.metadata().get("description"));
+    item.put("video", video(row.metadata().get("video")));
     return item;
+  }
+
+  /** The probe summary the video pipeline keeps in the row's metadata, as JSON. */
+  private static Object video(String json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return JSON.readTree(json);
+    } catch (java.io.IOException e) {
+      return null;
+    }
   }
 
 }
