@@ -2,6 +2,7 @@ package com.xeadline.uploads.server;
 
 import com.xeadline.uploads.server.auth.AuthHandler;
 import com.xeadline.uploads.server.auth.GrantAccess;
+import com.xeadline.uploads.tus.DatabaseOutage;
 import com.xeadline.uploads.tus.protocol.TusService;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -37,6 +38,25 @@ final class TusServlet extends HttpServlet {
       tus.process(request, response, owner, () -> cutConnection(request));
       if (response.getStatus() >= 400) {
         drain(request);
+      }
+    } catch (RuntimeException e) {
+      if (!DatabaseOutage.isCause(e)) {
+        throw e;
+      }
+      log.atWarn().addKeyValue("path", request.getRequestURI()).addKeyValue("reason", String.valueOf(e.getMessage()))
+          .log("tus.database_unavailable");
+      if (!response.isCommitted()) {
+        response.reset();
+        response.setStatus(503);
+        response.setHeader("Tus-Resumable", "1.0.0");
+        response.setHeader("Retry-After", Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS));
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType("text/plain; charset=utf-8");
+        try {
+          response.getWriter().write("The database is unavailable; retry shortly. Bytes already acknowledged are kept.");
+        } catch (IOException ignored) {
+          // the client went away
+        }
       }
     } catch (IOException e) {
       // The client went away, stalled past the idle timeout, or its connection was cut so that a

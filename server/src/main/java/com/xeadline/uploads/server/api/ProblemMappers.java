@@ -58,6 +58,14 @@ final class ProblemMappers {
         log.atInfo().addKeyValue("reason", String.valueOf(io.getMessage())).log("api.request_broken");
         return Problem.of(400, "Request body broken off", "The request body could not be read");
       }
+      if (com.xeadline.uploads.tus.DatabaseOutage.isCause(e)) {
+        log.atWarn().addKeyValue("reason", String.valueOf(e.getMessage())).log("api.database_unavailable");
+        int retry = com.xeadline.uploads.tus.DatabaseOutage.RETRY_AFTER_SECONDS;
+        return Response.fromResponse(
+                Problem.of(503, "Service Unavailable", "The database is unavailable; retry shortly", java.util.List.of(), Map.of("retryAfter", retry)))
+            .header("Retry-After", retry)
+            .build();
+      }
       log.atError().setCause(e).log("api.unhandled_error");
       return Problem.of(500, "Internal Server Error", "An unexpected error occurred", java.util.List.of(), Map.of());
     }
