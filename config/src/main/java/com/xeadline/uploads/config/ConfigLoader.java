@@ -133,23 +133,46 @@ public final class ConfigLoader {
             gcs(raw, v));
 
     String url = expand.apply(raw.get(ConfigOption.DATABASE_URL.key()).trim());
+    String dbUser = raw.get(ConfigOption.DATABASE_USER.key());
+    String dbPassword = raw.get(ConfigOption.DATABASE_PASSWORD.key());
+    if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+      // The common DATABASE_URL form (postgres://user:password@host:port/db?params), as JDBC.
+      try {
+        java.net.URI uri = java.net.URI.create(url);
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null) {
+          String[] parts = userInfo.split(":", 2);
+          if (dbUser.isEmpty()) {
+            dbUser = java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8);
+          }
+          if (dbPassword.isEmpty() && parts.length == 2) {
+            dbPassword = java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8);
+          }
+        }
+        if (uri.getHost() == null) {
+          throw new IllegalArgumentException("no host");
+        }
+        url = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+            + (uri.getRawPath() == null ? "/" : uri.getRawPath())
+            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+      } catch (IllegalArgumentException e) {
+        problems.add(ConfigOption.DATABASE_URL.key() + ": not a valid postgres://user:password@host:port/database URL");
+        url = "jdbc:postgresql://invalid/";
+      }
+    }
     if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
       problems.add(
           ConfigOption.DATABASE_URL.key()
               + " = '"
               + url
-              + "': must start with jdbc:h2: or jdbc:postgresql:");
+              + "': must start with jdbc:h2:, jdbc:postgresql: or postgres://");
     }
     int poolSize = v.get(ConfigOption.DATABASE_POOL_SIZE, Integer::parseInt, 10);
     if (poolSize < 1) {
       v.problem(ConfigOption.DATABASE_POOL_SIZE, "must be at least 1");
     }
     UploadsConfig.Database database =
-        new UploadsConfig.Database(
-            url,
-            raw.get(ConfigOption.DATABASE_USER.key()),
-            new Secret(raw.get(ConfigOption.DATABASE_PASSWORD.key())),
-            poolSize);
+        new UploadsConfig.Database(url, dbUser, new Secret(dbPassword), poolSize);
 
     long maxSize = v.get(ConfigOption.MAX_SIZE, ConfigValues::parseSize, 1L);
     if (maxSize < 1) {
@@ -248,7 +271,17 @@ public final class ConfigLoader {
       v.problem(ConfigOption.CORS_ORIGINS, "must list at least one origin, or *");
     }
     return new UploadsConfig(
-        server, storage, database, tus, rules, auth, limits, hooks, new UploadsConfig.Cors(origins), video(raw, v));
+        server, storage, database, tus, rules, auth, limits, hooks, new UploadsConfig.Cors(origins), video(raw, v), cluster(raw, v));
+  }
+
+  private static UploadsConfig.Cluster cluster(Map<String, String> raw, Values v) {
+    String node = raw.get(ConfigOption.NODE_ID.key()).trim();
+    if (node.isEmpty()) {
+      node = "node-" + java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(4).putInt(new java.security.SecureRandom().nextInt()).array());
+    } else if (!node.matches("[A-Za-z0-9._-]{1,64}")) {
+      v.problem(ConfigOption.NODE_ID, "must be 1 to 64 letters, digits, '.', '_' or '-'");
+    }
+    return new UploadsConfig.Cluster(node, v.positiveDuration(ConfigOption.LOCK_LEASE));
   }
 
   private static UploadsConfig.Video video(Map<String, String> raw, Values v) {

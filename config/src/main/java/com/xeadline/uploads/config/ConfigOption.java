@@ -253,6 +253,18 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "UPLOADS_CLEANUP_INTERVAL",
           "1h",
           "How often abandoned uploads (unfinished, idle longer than tus.expiration) and orphaned files are removed");
+  public static final ConfigOption NODE_ID =
+      new ConfigOption(
+          "node.id",
+          "UPLOADS_NODE_ID",
+          "",
+          "This node's name in logs, metrics and cluster locks; generated (node-<random>) when empty");
+  public static final ConfigOption LOCK_LEASE =
+      new ConfigOption(
+          "cluster.lock-lease",
+          "UPLOADS_LOCK_LEASE",
+          "10s",
+          "On PostgreSQL, how long an upload's write lock outlives a node that died holding it");
 
   public static final List<ConfigOption> ALL =
       List.of(
@@ -306,7 +318,9 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           JOB_ATTEMPTS,
           JOB_BACKOFF,
           JOB_LEASE,
-          CLEANUP_INTERVAL);
+          CLEANUP_INTERVAL,
+          NODE_ID,
+          LOCK_LEASE);
 
   public boolean isSecret() {
     return this == DATABASE_PASSWORD || this == AUTH_SECRET;

@@ -15,7 +15,11 @@ public record UploadsConfig(
     Limits limits,
     Hooks hooks,
     Cors cors,
-    Video video) {
+    Video video,
+    Cluster cluster) {
+
+  /** Several nodes on one PostgreSQL: this node's name and the lease of its write locks. */
+  public record Cluster(String nodeId, Duration lockLease) {}
 
   public record Server(
       String host,

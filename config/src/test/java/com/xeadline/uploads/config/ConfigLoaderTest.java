@@ -54,6 +54,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aPostgresUrlInTheCommonFormBecomesJdbcWithItsCredentials() {
+    UploadsConfig config =
+        new ConfigLoader(Map.of("DATABASE_URL", "postgres://app:s%40cret@db.internal:6432/uploads?sslmode=require"))
+            .load(List.of("--storage.data-dir=" + dir));
+    assertThat(config.database().url()).isEqualTo("jdbc:postgresql://db.internal:6432/uploads?sslmode=require");
+    assertThat(config.database().user()).isEqualTo("app");
+    assertThat(config.database().password().value()).isEqualTo("s@cret");
+    assertThat(config.database().isPostgres()).isTrue();
+    assertThat(config.cluster().nodeId()).startsWith("node-");
+  }
+
+  @Test
   void flagsMayBeSeparateFromTheirValue() {
     UploadsConfig config = new ConfigLoader(Map.of()).load(List.of("--server.port", "8080"));
     assertThat(config.server().port()).isEqualTo(8080);

@@ -32,6 +32,10 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     field(json, "time", Instant.ofEpochMilli(event.getTimeStamp()).toString());
     field(json, "level", event.getLevel().toString());
     field(json, "logger", event.getLoggerName());
+    String node = event.getLoggerContextVO() == null ? null : event.getLoggerContextVO().getPropertyMap().get("node");
+    if (node != null) {
+      field(json, "node", node);
+    }
     field(json, "event", event.getFormattedMessage());
     for (Map.Entry<String, String> entry : event.getMDCPropertyMap().entrySet()) {
       field(json, entry.getKey(), entry.getValue());

@@ -5,7 +5,9 @@ import com.xeadline.uploads.tus.Database;
 import com.xeadline.uploads.tus.FileConcatenation;
 import com.xeadline.uploads.tus.SqlUploadStorage;
 import com.xeadline.uploads.tus.UploadFiles;
+import com.xeadline.uploads.tus.LockLeases;
 import com.xeadline.uploads.tus.UploadLocks;
+import com.xeadline.uploads.server.limits.Buckets;
 import com.xeadline.uploads.tus.UploadSessions;
 import com.xeadline.uploads.gcs.GcsStorageFactory;
 import com.xeadline.uploads.server.api.ApiHandlerFactory;
@@ -32,6 +34,9 @@ import com.xeadline.uploads.server.api.StorageResource;
 import com.xeadline.uploads.server.api.UploadsResource;
 import com.xeadline.uploads.server.api.VideosResource;
 import com.xeadline.uploads.server.jobs.CleanupJob;
+import com.xeadline.uploads.server.jobs.JobHandler;
+import java.util.HashMap;
+import java.util.Map;
 import com.xeadline.uploads.server.jobs.JobQueue;
 import com.xeadline.uploads.server.jobs.JobWorkers;
 import com.xeadline.uploads.server.video.VideoMetadataStore;
@@ -69,14 +74,16 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class UploadsApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UploadsApp.class);
   static final String UPLOAD_PATH = "/files";
-  private static final String NODE_PREFIX = "node-";
 
   private final Database database;
   private final Server server;
   private final ScheduledExecutorService housekeeping;
   private final JobWorkers workers;
+  private final UploadLocks locks;
 
-  private UploadsApp(Database database, Server server, ScheduledExecutorService housekeeping, JobWorkers workers) {
+  private UploadsApp(
+      Database database, Server server, ScheduledExecutorService housekeeping, JobWorkers workers, UploadLocks locks) {
+    this.locks = locks;
     this.database = database;
     this.server = server;
     this.housekeeping = housekeeping;
@@ -98,7 +105,12 @@ public final class UploadsApp implements AutoCloseable {
     if (config.auth().open()) {
       log.atWarn().log("auth.mode=none: anyone who reaches this server can upload, read and delete");
     }
+    String node = config.cluster().nodeId();
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+      logback.putProperty("node", node);
+    }
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    metrics.config().commonTags("node", node);
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmGcMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
@@ -120,7 +132,11 @@ public final class UploadsApp implements AutoCloseable {
               config.rules().verifyContent(),
               config.limits(),
               ids);
-      UploadLocks locks = new UploadLocks();
+      // On PostgreSQL other nodes may share the uploads: write locks are leases in the database.
+      UploadLocks locks =
+          config.database().isPostgres()
+              ? new UploadLocks(new LockLeases(database.jdbi()), node, config.cluster().lockLease(), clock)
+              : new UploadLocks();
       UploadRules rules = new UploadRules(config.tus().maxSize(), config.rules().allowedTypes());
       UploadChunks chunks = new UploadChunks(database.jdbi());
       chunks.releaseAllWriting();
@@ -143,11 +159,15 @@ public final class UploadsApp implements AutoCloseable {
           new VideoPipeline(config.video(), videoTools, sessions, storage, providers, videos, jobs, jobsDir, clock);
       storage.addFinishedListener(pipeline);
       storage.addTerminationListener(pipeline);
+      CleanupJob cleanup =
+          new CleanupJob(storage, jobs, sessions, locks, providers, jobsDir, clock, config.tus().expiration(), metrics);
+      Map<String, JobHandler> handlers = new HashMap<>(pipeline.handlers());
+      handlers.put(CleanupJob.KIND, (job, progress) -> cleanup.run());
       JobWorkers workers =
           new JobWorkers(
               jobs,
-              pipeline.handlers(),
-              NODE_PREFIX + java.util.UUID.randomUUID(),
+              handlers,
+              node + "/" + java.util.UUID.randomUUID(),
               clock,
               config.video().workers(),
               config.video().jobLease(),
@@ -209,7 +229,9 @@ public final class UploadsApp implements AutoCloseable {
       if (config.server().benchEndpoint()) {
         context.addServlet(new ServletHolder("discard", new DiscardServlet(config.storage().uploadDir())), "/bench/discard");
       }
-      RateLimitHandler limited = new RateLimitHandler(config.limits(), metrics, new ApiRouter(api, context));
+      // On PostgreSQL the budgets are cluster-wide: N requests means N across every node.
+      Buckets buckets = config.database().isPostgres() ? Buckets.inPostgres(database.dataSource()) : Buckets.inProcess();
+      RateLimitHandler limited = new RateLimitHandler(config.limits(), buckets, metrics, new ApiRouter(api, context));
       Server server =
           HttpServerFactory.create(
               config, config.auth().open() ? limited : new AuthHandler(verifier(config), grantAccess, config.storage().publicFinals(), limited));
@@ -218,21 +240,20 @@ public final class UploadsApp implements AutoCloseable {
 
       ScheduledExecutorService housekeeping =
           Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("housekeeping").factory());
-      CleanupJob cleanup =
-          new CleanupJob(storage, sessions, locks, providers, jobsDir, clock, config.tus().expiration(), metrics);
       long everySeconds = config.video().cleanupInterval().toSeconds();
       housekeeping.scheduleWithFixedDelay(
-          () -> runCleanup(cleanup), Math.min(60, everySeconds), everySeconds, TimeUnit.SECONDS);
+          () -> queueCleanup(jobs, workers, clock, everySeconds), Math.min(60, everySeconds), everySeconds, TimeUnit.SECONDS);
       housekeeping.scheduleWithFixedDelay(limited::forgetIdleBuckets, 1, 1, TimeUnit.MINUTES);
       housekeeping.scheduleWithFixedDelay(() -> retryPublishing(publisher), 1, 5, TimeUnit.MINUTES);
 
       workers.start();
-      UploadsApp app = new UploadsApp(database, server, housekeeping, workers);
+      UploadsApp app = new UploadsApp(database, server, housekeeping, workers, locks);
       log.atInfo()
           .addKeyValue("url", app.baseUri().resolve(UPLOAD_PATH + "/").toString())
           .addKeyValue("data_dir", config.storage().dataDir().toString())
           .addKeyValue("upload_dir", config.storage().uploadDir().toString())
           .addKeyValue("database", config.database().isPostgres() ? "postgresql" : "h2")
+          .addKeyValue("node", node)
           .addKeyValue("max_size", config.tus().maxSize())
           .addKeyValue("upload_page", page.hasUploader() ? "built" : "missing: build with Node.js and npm to enable it")
           .log("Xeadline Uploads listening on {}files/ with data in {}", app.baseUri(), config.storage().dataDir());
@@ -289,11 +310,18 @@ public final class UploadsApp implements AutoCloseable {
     }
   }
 
-  private static void runCleanup(CleanupJob cleanup) {
+  /**
+   * Every node queues the cleanup of the current period; the jobs table keeps one such job per
+   * period, so across a cluster it runs once.
+   */
+  private static void queueCleanup(JobQueue jobs, JobWorkers workers, Clock clock, long everySeconds) {
     try {
-      cleanup.run();
-    } catch (IOException | RuntimeException e) {
-      log.atWarn().setCause(e).log("cleanup.failed");
+      String period = Long.toString(clock.instant().getEpochSecond() / Math.max(1, everySeconds));
+      if (jobs.enqueue(CleanupJob.KIND, CleanupJob.NO_UPLOAD, period, 1, clock.instant())) {
+        workers.wake();
+      }
+    } catch (RuntimeException e) {
+      log.atWarn().setCause(e).log("cleanup.queue_failed");
     }
   }
 
@@ -319,6 +347,7 @@ public final class UploadsApp implements AutoCloseable {
     housekeeping.shutdownNow();
     server.stop();
     workers.close();
+    locks.close();
     database.close();
   }
 

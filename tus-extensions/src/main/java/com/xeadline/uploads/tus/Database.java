@@ -48,6 +48,11 @@ public final class Database implements AutoCloseable {
     return new Database(dataSource);
   }
 
+  /** The pool itself, for libraries that take a DataSource (bucket4j). */
+  public javax.sql.DataSource dataSource() {
+    return dataSource;
+  }
+
   public Jdbi jdbi() {
     return jdbi;
   }

@@ -26,7 +26,18 @@ public final class KeyFile {
       // a non-POSIX file system keeps its default permissions
     }
     Files.write(temp, key);
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-    return key;
+    try {
+      // A hard link fails when the file exists, unlike a rename: when several nodes share the
+      // data directory and start at once, the first key stays and the others read it.
+      Files.createLink(file, temp);
+      return key;
+    } catch (java.nio.file.FileAlreadyExistsException anotherNodeWasFirst) {
+      return Files.readAllBytes(file);
+    } catch (UnsupportedOperationException noHardLinks) {
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+      return key;
+    } finally {
+      Files.deleteIfExists(temp);
+    }
   }
 }

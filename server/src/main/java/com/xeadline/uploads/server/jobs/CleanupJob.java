@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CleanupJob {
   private static final Logger log = LoggerFactory.getLogger(CleanupJob.class);
+  /** Its kind in the jobs table, one job per period (the payload), not tied to an upload. */
+  public static final String KIND = "cleanup";
+  public static final String NO_UPLOAD = "-";
   private static final int BATCH = 500;
   private static final Duration SETTLING = Duration.ofMinutes(1);
 
@@ -37,6 +40,7 @@ public final class CleanupJob {
   public record Result(int expired, int orphanFiles, int scratchFiles, int missingBytes, int jobDirs) {}
 
   private final SqlUploadStorage storage;
+  private final JobQueue jobs;
   private final UploadSessions sessions;
   private final UploadLocks locks;
   private final StorageProviders providers;
@@ -47,6 +51,7 @@ public final class CleanupJob {
 
   public CleanupJob(
       SqlUploadStorage storage,
+      JobQueue jobs,
       UploadSessions sessions,
       UploadLocks locks,
       StorageProviders providers,
@@ -55,6 +60,7 @@ public final class CleanupJob {
       Duration expiration,
       MeterRegistry metrics) {
     this.storage = storage;
+    this.jobs = jobs;
     this.sessions = sessions;
     this.locks = locks;
     this.providers = providers;
@@ -64,6 +70,9 @@ public final class CleanupJob {
     this.metrics = metrics;
   }
 
+  /** Old cleanup jobs: their rows only record that a period was swept. */
+  private static final Duration KEEP_RUNS = Duration.ofDays(2);
+
   public Result run() throws IOException {
     long start = System.nanoTime();
     Instant staleBefore = clock.instant().minus(expiration);
@@ -71,6 +80,7 @@ public final class CleanupJob {
     int[] files = sweepUploadDir(staleBefore);
     int missing = markRowsWithoutBytes();
     int jobDirs = sweepJobDirs(staleBefore);
+    jobs.deleteFinished(KIND, clock.instant().minus(KEEP_RUNS));
     Result result = new Result(expired, files[0], files[1], missing, jobDirs);
     count("expired_upload", expired);
     count("orphan_file", files[0]);

@@ -184,6 +184,16 @@ public final class JobQueue {
                 .list());
   }
 
+  /** Removes done or failed jobs of a kind last touched before {@code before}. */
+  public void deleteFinished(String kind, Instant before) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate("DELETE FROM jobs WHERE kind = :kind AND status IN ('done', 'failed') AND updated_at < :before")
+                .bind("kind", kind)
+                .bind("before", utc(before))
+                .execute());
+  }
+
   public void deleteForUpload(String uploadId) {
     jdbi.useHandle(h -> h.createUpdate("DELETE FROM jobs WHERE upload_id = :uploadId").bind("uploadId", uploadId).execute());
   }

@@ -7,7 +7,6 @@ import io.github.bucket4j.Bucket;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.github.bucket4j.ConsumptionProbe;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -30,10 +29,11 @@ public final class RateLimitHandler extends Handler.Wrapper {
 
   private final Map<Kind, UploadsConfig.Rate> rates;
   private final MeterRegistry metrics;
-  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+  private final Buckets buckets;
 
-  public RateLimitHandler(UploadsConfig.Limits limits, MeterRegistry metrics, Handler next) {
+  public RateLimitHandler(UploadsConfig.Limits limits, Buckets buckets, MeterRegistry metrics, Handler next) {
     super(next);
+    this.buckets = buckets;
     this.metrics = metrics;
     this.rates = Map.of(Kind.CREATION, limits.creations(), Kind.WRITE, limits.writes(), Kind.PROBE, limits.probes());
   }
@@ -47,7 +47,7 @@ public final class RateLimitHandler extends Handler.Wrapper {
     UploadsConfig.Rate rate = rates.get(kind);
     Object user = request.getAttribute(AuthHandler.USER);
     String caller = user != null ? "user:" + user : "ip:" + Request.getRemoteAddr(request);
-    Bucket bucket = buckets.computeIfAbsent(kind + " " + caller, k -> newBucket(rate));
+    Bucket bucket = buckets.bucket(kind + " " + caller, rate);
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
     long resetSeconds = ceilSeconds(probe.getNanosToWaitForReset());
     response.getHeaders().put("X-RateLimit-Limit", Long.toString(rate.count()));
@@ -64,13 +64,9 @@ public final class RateLimitHandler extends Handler.Wrapper {
         request, response, callback, 429, "Too Many Requests", detail, ",\"retryAfter\":" + retryAfter);
   }
 
-  /** Drops buckets that are full again: a fresh one would be identical. */
+  /** Drops cached buckets that are full again: a fresh one would be identical. */
   public void forgetIdleBuckets() {
-    buckets.entrySet().removeIf(e -> e.getValue().getAvailableTokens() >= rates.get(Kind.valueOf(e.getKey().substring(0, e.getKey().indexOf(' ')))).count());
-  }
-
-  private static Bucket newBucket(UploadsConfig.Rate rate) {
-    return Bucket.builder().addLimit(limit -> limit.capacity(rate.count()).refillGreedy(rate.count(), rate.period())).build();
+    buckets.forgetFull(key -> rates.get(Kind.valueOf(key.substring(0, key.indexOf(' ')))).count());
   }
 
   static Kind classify(Request request) {
