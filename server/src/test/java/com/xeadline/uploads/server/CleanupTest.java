@@ -10,8 +10,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,7 +81,6 @@ class CleanupTest {
 
   private static double counter(TestServer server, String what) throws Exception {
     String metrics = server.send(HttpRequest.newBuilder(server.uri("/metrics")).build()).body();
-    Matcher m = Pattern.compile("cleanup_removed_total\\{what=\"" + what + "\"\\} ([0-9.eE+]+)").matcher(metrics);
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    return MetricsTest.value(metrics, "cleanup_removed_total", "what=\"" + what + "\"");
   }
 }

@@ -12,7 +12,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,18 +40,9 @@ public final class UploadsResource {
     KeysetCursor.checkLimit(limit, MAX_LIMIT);
     KeysetCursor after = KeysetCursor.parse(cursor);
     String user = jetty == null ? null : (String) jetty.getAttribute(AuthHandler.USER);
-    // One row more than asked tells whether another page exists without a count query.
     List<UploadRow> rows =
         sessions.findCompleted(user, after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
-    List<Map<String, Object>> items = new ArrayList<>();
-    for (UploadRow row : rows.subList(0, Math.min(limit, rows.size()))) {
-      items.add(item(row, uri));
-    }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("items", items);
-    UploadRow last = rows.size() > limit ? rows.get(limit - 1) : null;
-    body.put("nextCursor", last == null ? null : new KeysetCursor(last.completedAt(), last.id()).encode());
-    return body;
+    return KeysetCursor.page(rows, limit, row -> item(row, uri), row -> new KeysetCursor(row.completedAt(), row.id()));
   }
 
   private static Map<String, Object> item(UploadRow row, UriInfo uri) {

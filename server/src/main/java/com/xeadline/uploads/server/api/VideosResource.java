@@ -21,7 +21,6 @@ import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,16 +49,9 @@ public final class VideosResource {
       throws LegacyApiException {
     KeysetCursor.checkLimit(limit, UploadsResource.MAX_LIMIT);
     KeysetCursor after = KeysetCursor.parse(cursor);
-    List<VideoRow> rows = videos.page(user(jetty), after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
-    List<Map<String, Object>> items = new ArrayList<>();
-    for (VideoRow row : rows.subList(0, Math.min(limit, rows.size()))) {
-      items.add(shown(row, uri));
-    }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("items", items);
-    VideoRow last = rows.size() > limit ? rows.get(limit - 1) : null;
-    body.put("nextCursor", last == null ? null : new KeysetCursor(last.createdAt(), last.storageId()).encode());
-    return body;
+    List<VideoRow> rows =
+        videos.page(user(jetty), after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
+    return KeysetCursor.page(rows, limit, row -> shown(row, uri), row -> new KeysetCursor(row.createdAt(), row.storageId()));
   }
 
   @GET

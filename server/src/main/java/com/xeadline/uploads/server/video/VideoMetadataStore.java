@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.Update;
 
 /** The video_metadata table. */
 public final class VideoMetadataStore {
@@ -30,52 +31,45 @@ public final class VideoMetadataStore {
   public void save(String storageId, String userId, String title, String description, long fileSize, VideoInfo info, Instant now) {
     jdbi.useTransaction(
         h -> {
-          int updated =
+          Update update =
               h.createUpdate(
-                      """
-                      UPDATE video_metadata SET title = :title, description = :description,
-                        duration_seconds = :duration, width = :width, height = :height, file_size = :size,
-                        format = :format, codec = :codec, bitrate = :bitrate, framerate = :framerate,
-                        updated_at = :now
-                      WHERE storage_id = :id
-                      """)
-                  .bind("id", storageId)
-                  .bind("title", title)
-                  .bind("description", description)
-                  .bind("duration", info.durationSeconds())
-                  .bind("width", info.width())
-                  .bind("height", info.height())
-                  .bind("size", fileSize)
-                  .bind("format", info.format())
-                  .bind("codec", info.codec())
-                  .bind("bitrate", info.bitrate())
-                  .bind("framerate", info.frameRate())
-                  .bind("now", utc(now))
-                  .execute();
-          if (updated == 0) {
-            h.createUpdate(
-                    """
-                    INSERT INTO video_metadata (storage_id, user_id, title, description, duration_seconds, width,
-                      height, file_size, format, codec, bitrate, framerate, transcoded_versions, created_at, updated_at)
-                    VALUES (:id, :userId, :title, :description, :duration, :width, :height, :size, :format, :codec,
-                      :bitrate, :framerate, '[]', :now, :now)
-                    """)
-                .bind("id", storageId)
-                .bind("userId", userId)
-                .bind("title", title)
-                .bind("description", description)
-                .bind("duration", info.durationSeconds())
-                .bind("width", info.width())
-                .bind("height", info.height())
-                .bind("size", fileSize)
-                .bind("format", info.format())
-                .bind("codec", info.codec())
-                .bind("bitrate", info.bitrate())
-                .bind("framerate", info.frameRate())
-                .bind("now", utc(now))
-                .execute();
+                  """
+                  UPDATE video_metadata SET title = :title, description = :description,
+                    duration_seconds = :duration, width = :width, height = :height, file_size = :size,
+                    format = :format, codec = :codec, bitrate = :bitrate, framerate = :framerate,
+                    updated_at = :now
+                  WHERE storage_id = :id
+                  """);
+          if (bindProbe(update, storageId, title, description, fileSize, info, now).execute() == 0) {
+            Update insert =
+                h.createUpdate(
+                        """
+                        INSERT INTO video_metadata (storage_id, user_id, title, description, duration_seconds, width,
+                          height, file_size, format, codec, bitrate, framerate, transcoded_versions, created_at, updated_at)
+                        VALUES (:id, :userId, :title, :description, :duration, :width, :height, :size, :format, :codec,
+                          :bitrate, :framerate, '[]', :now, :now)
+                        """)
+                    .bind("userId", userId);
+            bindProbe(insert, storageId, title, description, fileSize, info, now).execute();
           }
         });
+  }
+
+  private static Update bindProbe(
+      Update statement, String storageId, String title, String description, long fileSize, VideoInfo info, Instant now) {
+    return statement
+        .bind("id", storageId)
+        .bind("title", title)
+        .bind("description", description)
+        .bind("duration", info.durationSeconds())
+        .bind("width", info.width())
+        .bind("height", info.height())
+        .bind("size", fileSize)
+        .bind("format", info.format())
+        .bind("codec", info.codec())
+        .bind("bitrate", info.bitrate())
+        .bind("framerate", info.frameRate())
+        .bind("now", utc(now));
   }
 
   /** Adds a rendition, replacing an earlier one of the same name (a retried job stores once). */
