@@ -25,13 +25,14 @@ final class VideoClips {
   }
 
   static VideoClips in(Path dir) throws Exception {
-    UploadsConfig config = new ConfigLoader(Map.of()).load(List.of("--storage.data-dir=" + dir.resolve("tools")));
-    VideoTools tools = VideoTools.resolve(config.video(), config.storage().dataDir());
-    return new VideoClips(tools.ffmpeg().orElseThrow(() -> new IllegalStateException("no ffmpeg found")), dir);
+    return new VideoClips(tools(dir).ffmpeg().orElseThrow(() -> new IllegalStateException("no ffmpeg found")), dir);
   }
 
+  /** The tools a server with probing and a rendition would use on this machine. */
   static VideoTools tools(Path dir) throws Exception {
-    UploadsConfig config = new ConfigLoader(Map.of()).load(List.of("--storage.data-dir=" + dir.resolve("tools")));
+    UploadsConfig config =
+        new ConfigLoader(Map.of())
+            .load(List.of("--storage.data-dir=" + dir.resolve("tools"), "--video.probe=true", "--video.renditions=t:16x16@10k"));
     return VideoTools.resolve(config.video(), config.storage().dataDir());
   }
 

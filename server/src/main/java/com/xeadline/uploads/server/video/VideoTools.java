@@ -37,9 +37,13 @@ public final class VideoTools {
     this.ffmpegVersion = ffmpegVersion;
   }
 
+  /**
+   * The tools the configuration needs: a prober when probing is on, ffmpeg when renditions are
+   * configured (so a server with neither unpacks and loads nothing).
+   */
   public static VideoTools resolve(UploadsConfig.Video config, Path dataDir) {
-    VideoProber prober = prober(config.ffprobe());
-    Path ffmpeg = ffmpeg(config.ffmpeg(), dataDir.resolve("bin"));
+    VideoProber prober = config.probe() ? prober(config.ffprobe()) : null;
+    Path ffmpeg = config.renditions().isEmpty() ? null : ffmpeg(config.ffmpeg(), dataDir.resolve("bin"));
     String version = ffmpeg == null ? null : version(ffmpeg);
     VideoTools tools = new VideoTools(prober, ffmpeg, version);
     log.atInfo()
