@@ -46,7 +46,7 @@ final class TusServlet extends HttpServlet {
       log.atWarn().addKeyValue("path", request.getRequestURI()).addKeyValue("reason", String.valueOf(e.getMessage()))
           .log("tus.database_unavailable");
       if (!response.isCommitted()) {
-        response.reset();
+        // No reset(): the CORS headers already on the response must stay for browsers to read it.
         response.setStatus(503);
         response.setHeader("Tus-Resumable", "1.0.0");
         response.setHeader("Retry-After", Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS));
@@ -54,8 +54,8 @@ final class TusServlet extends HttpServlet {
         response.setContentType("text/plain; charset=utf-8");
         try {
           response.getWriter().write("The database is unavailable; retry shortly. Bytes already acknowledged are kept.");
-        } catch (IOException ignored) {
-          // the client went away
+        } catch (IOException | IllegalStateException ignored) {
+          // the client went away, or a body was already started: the status says enough
         }
       }
     } catch (IOException e) {
