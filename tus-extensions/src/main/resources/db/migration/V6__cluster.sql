@@ -8,8 +8,10 @@ CREATE TABLE upload_locks (
   release_requested BOOLEAN      NOT NULL DEFAULT FALSE
 );
 
--- Rate-limit buckets shared by all nodes (bucket4j's PostgreSQL proxy manager: one row per key).
+-- Rate-limit buckets shared by all nodes (bucket4j's PostgreSQL proxy manager: one row per key;
+-- expires_at, in epoch milliseconds, lets full buckets be swept).
 CREATE TABLE rate_limit_buckets (
-  id    VARCHAR(512) NOT NULL PRIMARY KEY,
-  state BYTEA
+  id         VARCHAR(512) NOT NULL PRIMARY KEY,
+  state      BYTEA,
+  expires_at BIGINT
 );

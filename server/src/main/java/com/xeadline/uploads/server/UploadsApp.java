@@ -243,7 +243,7 @@ public final class UploadsApp implements AutoCloseable {
       long everySeconds = config.video().cleanupInterval().toSeconds();
       housekeeping.scheduleWithFixedDelay(
           () -> queueCleanup(jobs, workers, clock, everySeconds), Math.min(60, everySeconds), everySeconds, TimeUnit.SECONDS);
-      housekeeping.scheduleWithFixedDelay(limited::forgetIdleBuckets, 1, 1, TimeUnit.MINUTES);
+      housekeeping.scheduleWithFixedDelay(() -> forgetIdleBuckets(limited), 1, 1, TimeUnit.MINUTES);
       housekeeping.scheduleWithFixedDelay(() -> retryPublishing(publisher), 1, 5, TimeUnit.MINUTES);
 
       workers.start();
@@ -305,6 +305,15 @@ public final class UploadsApp implements AutoCloseable {
       if (published > 0) {
         log.atInfo().addKeyValue("published", published).log("housekeeping.finals_republished");
       }
+    } catch (RuntimeException e) {
+      log.atWarn().setCause(e).log("housekeeping.failed");
+    }
+  }
+
+  /** A failure must not end the schedule (the database may be away for a while). */
+  private static void forgetIdleBuckets(RateLimitHandler limited) {
+    try {
+      limited.forgetIdleBuckets();
     } catch (RuntimeException e) {
       log.atWarn().setCause(e).log("housekeeping.failed");
     }

@@ -3,9 +3,12 @@ package com.xeadline.uploads.server.limits;
 import com.xeadline.uploads.config.UploadsConfig;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.ExpiredEntriesCleaner;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
@@ -15,6 +18,7 @@ import javax.sql.DataSource;
  * N across every node of a cluster (bucket4j's SELECT … FOR UPDATE proxy manager).
  */
 public final class Buckets {
+  private static final int EXPIRED_BATCH = 500;
   private final ProxyManager<String> shared;
   private final Map<String, Bucket> cache = new ConcurrentHashMap<>();
 
@@ -33,6 +37,9 @@ public final class Buckets {
             .table("rate_limit_buckets")
             .idColumn("id")
             .stateColumn("state")
+            .expiresAtColumn("expires_at")
+            // A row may go once its bucket would be full again (plus a minute): a fresh one is the same.
+            .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
             .build());
   }
 
@@ -54,8 +61,16 @@ public final class Buckets {
         });
   }
 
-  /** Drops cached buckets that are full again (local ones: a fresh one would be identical). */
+  /**
+   * Drops cached buckets that are full again (a fresh one would be identical) and, in PostgreSQL,
+   * the rows of expired ones, a batch at a time.
+   */
   void forgetFull(java.util.function.ToLongFunction<String> capacityOf) {
     cache.entrySet().removeIf(e -> e.getValue().getAvailableTokens() >= capacityOf.applyAsLong(e.getKey()));
+    if (shared instanceof ExpiredEntriesCleaner cleaner) {
+      while (cleaner.removeExpired(EXPIRED_BATCH) == EXPIRED_BATCH) {
+        // more to sweep
+      }
+    }
   }
 }
