@@ -46,9 +46,15 @@ class LockingTest {
       // The zombie never sends more and never closes (default idle timeout: 30 s).
       long start = System.nanoTime();
       long offset = offsetOf(server.head(location));
-      HttpResponse<String> resumed =
-          server.patch(location, offset, Arrays.copyOfRange(source, (int) offset, SIZE));
-      if (resumed.statusCode() == 409) {
+      HttpResponse<String> resumed;
+      try {
+        resumed = server.patch(location, offset, Arrays.copyOfRange(source, (int) offset, SIZE));
+      } catch (java.io.IOException refusedMidBody) {
+        // A 409 sent before the body was read closes the connection under a client still
+        // sending (the server drains only 1 MiB): the client sees a broken pipe, like a refusal.
+        resumed = null;
+      }
+      if (resumed == null || resumed.statusCode() == 409) {
         // The zombie's bytes were saved when it was cut off: resume from there.
         offset = offsetOf(server.head(location));
         assertThat(offset).isEqualTo(1024 * 1024);
