@@ -182,7 +182,7 @@ public final class UploadsApp implements AutoCloseable {
       storage.addFinishedListener(hooks);
       storage.addTerminationListener(hooks);
       storage.reconcile();
-      int missed = pipeline.queueMissedProbes(jobs.completedWithoutProbe(1000).stream().map(sessions::find).flatMap(java.util.Optional::stream).toList());
+      int missed = pipeline.queueMissedProbes();
       if (missed > 0) {
         log.atInfo().addKeyValue("queued", missed).log("video.missed_probes_queued");
       }

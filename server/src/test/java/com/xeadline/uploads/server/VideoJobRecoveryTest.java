@@ -56,6 +56,23 @@ class VideoJobRecoveryTest {
     }
   }
 
+  @Test
+  void aVideoFinishedWithoutAProbeJobGetsOneAtTheNextStart(@TempDir Path work) throws Exception {
+    byte[] clip = Files.readAllBytes(VideoClips.in(work).mp4("missed.mp4", 1, 320, 240));
+    Path data = work.resolve("data");
+    String id;
+    // As if the process died between completing the upload and queueing its probe.
+    try (TestServer before = TestServer.start(data, "--video.probe=false")) {
+      String location = before.create(clip.length, "Upload-Metadata", "filename bWlzc2VkLm1wNA==,filetype dmlkZW8vbXA0");
+      assertThat(before.patch(location, 0, clip).statusCode()).isEqualTo(204);
+      id = location.substring(location.lastIndexOf('/') + 1);
+    }
+    try (TestServer after = TestServer.start(data, "--video.probe=true")) {
+      JsonNode status = awaitStatus(after.uri("/"), id, s -> s.has("video") && !s.get("video").isNull());
+      assertThat(status.get("video").get("codec").asText()).isEqualTo("h264");
+    }
+  }
+
   private static JsonNode transcode(JsonNode status) {
     for (JsonNode job : status.path("jobs")) {
       if (job.get("kind").asText().equals("transcode")) {

@@ -34,6 +34,7 @@ public final class VideoPipeline implements UploadFinishedListener, SqlUploadSto
   private static final Logger log = LoggerFactory.getLogger(VideoPipeline.class);
   public static final String PROBE = "probe";
   public static final String TRANSCODE = "transcode";
+  private static final int MISSED_PROBES_PER_START = 1000;
 
   private final UploadsConfig.Video config;
   private final VideoTools tools;
@@ -113,11 +114,12 @@ public final class VideoPipeline implements UploadFinishedListener, SqlUploadSto
     jobs.deleteForUpload(row.id());
   }
 
-  /** Finished videos whose probe was never queued (a crash between completion and queueing). */
-  public int queueMissedProbes(List<UploadRow> completedWithoutProbe) {
+  /** Queues finished videos whose probe never was (a crash between completion and queueing). */
+  public int queueMissedProbes() {
     int queued = 0;
-    for (UploadRow row : completedWithoutProbe) {
-      if (wantsProbe(row) && jobs.enqueue(PROBE, row.id(), "", config.maxAttempts(), clock.instant())) {
+    for (String id : jobs.completedWithoutProbe(MISSED_PROBES_PER_START)) {
+      Optional<UploadRow> row = sessions.find(id);
+      if (row.isPresent() && wantsProbe(row.get()) && jobs.enqueue(PROBE, id, "", config.maxAttempts(), clock.instant())) {
         queued++;
       }
     }
