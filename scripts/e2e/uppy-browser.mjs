@@ -2,9 +2,11 @@
 // server that requires a bearer token. Two pages: the server's own / (same origin), and the same
 // built page served by a static server on another origin (so CORS is really exercised).
 // Checks: the token prompt, an upload, pause/resume, a network drop mid-upload, a page reload
-// mid-upload that resumes the same tus upload, and for each the sha256 of the stored bytes.
+// mid-upload that resumes the same tus upload, and for each the sha256 of the stored bytes; then a
+// real clip (made with ffmpeg) whose probed summary (size, duration, codec) appears in the list.
 // Usage: node uppy-browser.mjs SERVER_BASE_URL TOKEN PAGE_DIR WORKDIR
 import { chromium } from 'playwright-core';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -164,13 +166,13 @@ try {
 
   // 1. Cross-origin page: token prompt, upload, sha256.
   await signIn(page, crossOrigin);
-  const small = makeFile('cross-origin-small.mp4', 3 * MiB + 17);
+  const small = makeFile('cross-origin-small.bin', 3 * MiB + 17);
   await addAndStart(page, small);
   await expectStored(page, small, 'cross-origin upload');
 
   // 2. Pause, then resume, mid-upload.
   await throttle(page, 4 * MiB);
-  const paused = makeFile('paused.mp4', 12 * MiB + 5);
+  const paused = makeFile('paused.bin', 12 * MiB + 5);
   await addAndStart(page, paused);
   const pausedUrl = await uploadUrlPastOffset(page, paused, 2 * MiB);
   await page.click('[data-cy=togglePauseResume]');
@@ -182,7 +184,7 @@ try {
   if (!pausedUrl.endsWith(pausedId)) throw new Error('pause/resume started a new upload');
 
   // 3. The network drops mid-upload; Uppy retries and tus resumes from the server's offset.
-  const dropped = makeFile('network-drop.mp4', 12 * MiB + 3);
+  const dropped = makeFile('network-drop.bin', 12 * MiB + 3);
   await addAndStart(page, dropped);
   const droppedUrl = await uploadUrlPastOffset(page, dropped, 2 * MiB);
   await context.setOffline(true);
@@ -192,7 +194,7 @@ try {
   if (!droppedUrl.endsWith(droppedId)) throw new Error('the retry after a network drop started a new upload');
 
   // 4. Reload mid-upload; the same file added again resumes the same tus upload (fingerprint).
-  const reloaded = makeFile('page-reload.mp4', 12 * MiB + 1);
+  const reloaded = makeFile('page-reload.bin', 12 * MiB + 1);
   await addAndStart(page, reloaded);
   const reloadedUrl = await uploadUrlPastOffset(page, reloaded, 2 * MiB);
   await page.reload();
@@ -207,9 +209,25 @@ try {
   await context.clearCookies();
   await page.evaluate(() => localStorage.clear());
   await signIn(page, `${server}/`);
-  const sameOrigin = makeFile('same-origin.mp4', 2 * MiB + 9);
+  const sameOrigin = makeFile('same-origin.bin', 2 * MiB + 9);
   await addAndStart(page, sameOrigin);
   await expectStored(page, sameOrigin, 'same-origin upload from the server\'s own page');
+
+  // 6. A real video: once the server has probed it, the list shows its summary.
+  const clip = path.join(workdir, `${run}-clip.mp4`);
+  const ffmpeg = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=2',
+    '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac',
+    '-shortest', '-y', clip]);
+  if (ffmpeg.error || ffmpeg.status !== 0) {
+    if (process.env.CI === 'true') throw new Error(`ffmpeg could not make the test clip: ${ffmpeg.error || ffmpeg.stderr}`);
+    console.log('skipped the probed-video check: no ffmpeg on the PATH to make a clip');
+  } else {
+    await addAndStart(page, clip);
+    await expectStored(page, clip, 'a real video clip');
+    const summary = page.locator('#upload-list tr', { hasText: path.basename(clip) }).first().locator('td').nth(3);
+    await until('the probed summary in the list', async () => /320×240, 2\.0 s, h264/.test(await summary.textContent()));
+    console.log(`ok the list shows the probed video: ${await summary.textContent()}`);
+  }
 
   if (errors.length > 0) throw new Error(`the page reported errors: ${errors.join(' | ')}`);
   console.log('ok Uppy in Chromium: every check passed');

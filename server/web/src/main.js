@@ -27,6 +27,9 @@ const server = (config.server || location.origin).replace(/\/+$/, '');
 const chunkSize = Number(config.chunkSizeBytes) > 0 ? Number(config.chunkSizeBytes) : 16 * MiB;
 let token = localStorage.getItem(TOKEN_KEY) || '';
 let nextCursor = null;
+// A finished video is probed in the background; the list is read again until its summary is in.
+let probeRefresh = null;
+let probeRefreshesLeft = 0;
 
 const $ = (id) => document.getElementById(id);
 
@@ -140,6 +143,16 @@ async function loadUploads(append) {
   nextCursor = page.nextCursor;
   $('more').hidden = !nextCursor;
   $('no-uploads').hidden = list.children.length > 0;
+  if (!append) refreshWhileProbing(page.items);
+}
+
+function refreshWhileProbing(items) {
+  clearTimeout(probeRefresh);
+  const waiting = items.some((item) => item.contentType?.startsWith('video/') && !item.video);
+  if (waiting && probeRefreshesLeft > 0) {
+    probeRefreshesLeft -= 1;
+    probeRefresh = setTimeout(() => loadUploads(false), 2000);
+  }
 }
 
 const uppy = new Uppy({ autoProceed: false })
@@ -181,7 +194,10 @@ uppy.on('upload-error', (file, error) => {
   const body = error?.originalResponse?.getBody?.();
   say(`${file.name}: ${body || error.message}`);
 });
-uppy.on('complete', () => loadUploads(false));
+uppy.on('complete', () => {
+  probeRefreshesLeft = 15;
+  loadUploads(false);
+});
 
 $('auth').addEventListener('submit', (event) => {
   event.preventDefault();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -29,8 +30,19 @@ class CleanupTest {
       server.patch(abandoned, 0, new byte[4]);
       String finished = server.create(3);
       server.patch(finished, 0, new byte[] {1, 2, 3});
+      // A parallel upload: two finished parts joined into a final; and a finished part that a
+      // final created later still waits for (that one must stay).
+      String partA = server.create(2, "Upload-Concat", "partial");
+      server.patch(partA, 0, new byte[] {4, 5});
+      String partB = server.create(1, "Upload-Concat", "partial");
+      server.patch(partB, 0, new byte[] {6});
+      String joined = createFinal(server, partA, partB);
+      String partWaiting = server.create(1, "Upload-Concat", "partial");
+      server.patch(partWaiting, 0, new byte[] {7});
 
       clock.advance(Duration.ofHours(2));
+      String partUnsent = server.create(1, "Upload-Concat", "partial");
+      String waitingFinal = createFinal(server, partWaiting, partUnsent);
       String fresh = server.create(10);
       server.patch(fresh, 0, new byte[6]);
       String bytesLost = server.create(10);
@@ -47,11 +59,17 @@ class CleanupTest {
 
       awaitCounter(server, "row_without_bytes", 1);
       awaitCounter(server, "expired_upload", 1);
+      awaitCounter(server, "spent_partial", 2);
 
       assertThat(server.head(abandoned).statusCode()).isEqualTo(404);
       assertThat(server.head(fresh).headers().firstValue("Upload-Offset")).hasValue("6");
       HttpRequest get = server.tus(finished).GET().build();
       assertThat(server.sendForBytes(get).body()).containsExactly(1, 2, 3);
+      assertThat(server.sendForBytes(server.tus(joined).GET().build()).body()).containsExactly(4, 5, 6);
+      assertThat(server.head(partA).statusCode()).isEqualTo(404);
+      assertThat(server.head(partB).statusCode()).isEqualTo(404);
+      assertThat(server.head(partWaiting).statusCode()).isEqualTo(204);
+      assertThat(server.head(waitingFinal).statusCode()).isEqualTo(204);
       String lost =
           server.send(HttpRequest.newBuilder(server.uri("/api/storage/upload-status?uploadId=" + id(bytesLost))).build()).body();
       assertThat(JSON.readTree(lost).get("status").asText()).isEqualTo("failed");
@@ -62,7 +80,19 @@ class CleanupTest {
       assertThat(uploads.resolve(id(fresh) + ".bin")).exists();
       assertThat(counter(server, "expired_upload")).isEqualTo(1);
       assertThat(counter(server, "orphan_file")).isEqualTo(1);
+      assertThat(counter(server, "spent_partial")).isEqualTo(2);
     }
+  }
+
+  private static String createFinal(TestServer server, String... parts) throws Exception {
+    HttpResponse<String> created =
+        server.send(
+            server.tus("/files/")
+                .header("Upload-Concat", "final;" + String.join(" ", parts))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
+    assertThat(created.statusCode()).isEqualTo(201);
+    return created.headers().firstValue("Location").orElseThrow();
   }
 
   private static String id(String location) {

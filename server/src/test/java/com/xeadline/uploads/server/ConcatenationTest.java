@@ -27,6 +27,13 @@ class ConcatenationTest extends ServerPerClass {
     assertThat(head.headers().firstValue("Upload-Length")).hasValue(Integer.toString(SOURCE.length));
     assertThat(server.head(a).headers().firstValue("Upload-Concat")).hasValue("partial");
     assertDownloaded(location);
+    // The list of finished uploads names the final, not its parts.
+    String list = server.send(HttpRequest.newBuilder(server.uri("/api/uploads?limit=100")).build()).body();
+    assertThat(list).contains(id(location)).doesNotContain(id(a)).doesNotContain(id(b));
+  }
+
+  private static String id(String location) {
+    return location.substring(location.lastIndexOf('/') + 1);
   }
 
   @Test

@@ -215,6 +215,7 @@ public final class SqlUploadStorage implements UploadStorageService {
     long committed = start;
     long written = 0;
     boolean refused = true;
+    boolean superseded = false;
     long began = System.nanoTime();
     try (FileChannel channel = files.openForWrite(id);
         AppendInFlight inFlight = new AppendInFlight()) {
@@ -241,18 +242,26 @@ public final class SqlUploadStorage implements UploadStorageService {
           written += n;
           sinceCheckpoint += n;
           if (!check.pending() && sinceCheckpoint >= checkpointBytes) {
-            committed = commit(channel, row, start + written);
+            committed = commit(channel, row, committed, start + written);
             sinceCheckpoint = 0;
           }
         }
         check.verify();
         verifyHead(channel, row, start, start + written);
-        committed = commit(channel, row, start + written);
+        committed = commit(channel, row, committed, start + written);
         refused = false;
+      } catch (Superseded e) {
+        superseded = true;
+        throw e;
       } catch (IOException broken) {
         refused = false;
         if (!check.pending() && start + written > committed) {
-          committed = commit(channel, row, start + written);
+          try {
+            committed = commit(channel, row, committed, start + written);
+          } catch (Superseded e) {
+            superseded = true;
+            throw e;
+          }
         }
         log.atInfo()
             .addKeyValue("upload_id", id)
@@ -262,13 +271,14 @@ public final class SqlUploadStorage implements UploadStorageService {
         throw broken;
       } finally {
         // A refused body (too large, checksum mismatch) keeps none of its bytes, checkpointed or
-        // not; a broken one keeps what was committed.
+        // not; a broken one keeps what was committed. A superseded writer touches nothing more:
+        // the file and the row are the new writer's.
         long keep = refused ? start : committed;
-        if (channel.size() > keep) {
+        if (!superseded && channel.size() > keep) {
           channel.truncate(keep);
         }
-        if (keep < committed) {
-          sessions.recordProgress(id, keep, row.length(), clock.instant(), expiry(), finishedUrl(id));
+        if (!superseded && keep < committed) {
+          sessions.advanceOffset(id, committed, keep, row.length(), clock.instant(), expiry(), finishedUrl(id));
         }
       }
     }
@@ -340,12 +350,30 @@ public final class SqlUploadStorage implements UploadStorageService {
     }
   }
 
-  private long commit(FileChannel channel, UploadRow row, long offset) throws IOException {
+  /** Makes the bytes up to {@code offset} durable, then moves the row's offset from {@code from}. */
+  private long commit(FileChannel channel, UploadRow row, long from, long offset) throws IOException, Superseded {
     if (fsync) {
       channel.force(false);
     }
-    sessions.recordProgress(row.id(), offset, row.length(), clock.instant(), expiry(), finishedUrl(row.id()));
+    if (!sessions.advanceOffset(row.id(), from, offset, row.length(), clock.instant(), expiry(), finishedUrl(row.id()))) {
+      log.atWarn()
+          .addKeyValue("upload_id", row.id())
+          .addKeyValue("expected_offset", from)
+          .log("upload.writer_superseded");
+      throw new Superseded(row.id());
+    }
     return offset;
+  }
+
+  /**
+   * The row's offset moved (or the upload failed or went) while this request was writing: only
+   * possible when this node lost its lock, e.g. cut off from a shared database for longer than a
+   * lease while another node took the upload over. 409, as for any offset the client got wrong.
+   */
+  static final class Superseded extends TusException {
+    Superseded(String id) {
+      super(409, "Upload " + id + " was taken over by another request; ask HEAD for its offset and resume");
+    }
   }
 
   private Instant expiry() {
@@ -435,7 +463,6 @@ public final class SqlUploadStorage implements UploadStorageService {
     log.atInfo().addKeyValue("uploads_fixed", fixed).log("storage.reconciled");
   }
 
-  /** Removes uploads whose expiry passed; returns how many. */
   /**
    * Removes unfinished uploads idle past their expiry (row, chunk rows, bytes), a batch at a time,
    * skipping any upload being written right now. Returns how many went.
@@ -453,6 +480,30 @@ public final class SqlUploadStorage implements UploadStorageService {
         delete(row.id());
         removed++;
         log.atInfo().addKeyValue("upload_id", row.id()).log("upload.expired_removed");
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Removes finished partial uploads (the parts of parallel uploads) once they are older than the
+   * expiry and no unfinished final still waits for them: their bytes live on in the final's file,
+   * and until then a client may still reuse them in another concatenation, as tus allows. Returns
+   * how many went.
+   */
+  public int removeSpentPartials(UploadLocks locks) throws IOException {
+    int removed = 0;
+    String after = "";
+    Instant before = clock.instant().minus(expiration);
+    for (List<UploadRow> batch; !(batch = sessions.findFinishedPartials(before, after, 500)).isEmpty(); ) {
+      for (UploadRow part : batch) {
+        after = part.id();
+        if (locks.isLocked(part.id()) || !sessions.findFinalsWaitingFor(part.id(), part.userId()).isEmpty()) {
+          continue;
+        }
+        delete(part.id());
+        removed++;
+        log.atInfo().addKeyValue("upload_id", part.id()).log("upload.spent_partial_removed");
       }
     }
     return removed;

@@ -192,28 +192,50 @@ public final class UploadSessions {
    */
   public void recordProgress(
       String id, long offset, Long length, Instant now, Instant expiresAt, String finishedUrl) {
+    updateProgress(id, null, offset, length, now, expiresAt, finishedUrl);
+  }
+
+  /**
+   * Moves the offset only if it still is {@code expected}: false when another writer moved it
+   * first (a node that lost its lock while cut off from the database), or the upload failed or
+   * went. A writer that gets false no longer owns the upload's bytes.
+   */
+  public boolean advanceOffset(
+      String id, long expected, long offset, Long length, Instant now, Instant expiresAt, String finishedUrl) {
+    return updateProgress(id, expected, offset, length, now, expiresAt, finishedUrl);
+  }
+
+  private boolean updateProgress(
+      String id, Long expected, long offset, Long length, Instant now, Instant expiresAt, String finishedUrl) {
     forgetScopedRows();
     UploadStatus status = UploadStatus.forProgress(offset, length);
     boolean done = status == UploadStatus.COMPLETED;
-    jdbi.useHandle(
-        h ->
-            h.createUpdate(
-                    """
-                    UPDATE upload_sessions
-                    SET upload_offset = :offset, file_size = :length, status = :status,
-                      last_activity_at = :now, expires_at = :expiresAt,
-                      completed_at = :completedAt, url = :url
-                    WHERE id = :id AND status <> 'failed'
-                    """)
-                .bind("id", id)
-                .bind("offset", offset)
-                .bind("length", length)
-                .bind("status", status.dbValue())
-                .bind("now", utc(now))
-                .bind("expiresAt", done ? null : utc(expiresAt))
-                .bind("completedAt", done ? utc(now) : null)
-                .bind("url", done ? finishedUrl : null)
-                .execute());
+    String sql =
+        """
+        UPDATE upload_sessions
+        SET upload_offset = :offset, file_size = :length, status = :status,
+          last_activity_at = :now, expires_at = :expiresAt,
+          completed_at = :completedAt, url = :url
+        WHERE id = :id AND status <> 'failed'
+        """
+            + (expected == null ? "" : " AND upload_offset = :expected");
+    return jdbi.withHandle(
+        h -> {
+          var update =
+              h.createUpdate(sql)
+                  .bind("id", id)
+                  .bind("offset", offset)
+                  .bind("length", length)
+                  .bind("status", status.dbValue())
+                  .bind("now", utc(now))
+                  .bind("expiresAt", done ? null : utc(expiresAt))
+                  .bind("completedAt", done ? utc(now) : null)
+                  .bind("url", done ? finishedUrl : null);
+          if (expected != null) {
+            update.bind("expected", expected);
+          }
+          return update.execute() == 1;
+        });
   }
 
   /**
@@ -432,7 +454,9 @@ public final class UploadSessions {
               h.createQuery(
                   "SELECT * FROM upload_sessions WHERE "
                       + owner
-                      + " AND status = 'completed' AND completed_at IS NOT NULL "
+                      + " AND status = 'completed' AND completed_at IS NOT NULL"
+                      // the parts of a parallel upload are not files of their own
+                      + " AND COALESCE(upload_type, '') <> 'PARTIAL' "
                       + after
                       + " ORDER BY completed_at DESC, id DESC LIMIT :limit");
           if (userId != null) {
@@ -456,6 +480,24 @@ public final class UploadSessions {
                     ORDER BY id LIMIT :limit
                     """)
                 .bind("now", utc(now))
+                .bind("afterId", afterId)
+                .bind("limit", limit)
+                .map(UploadSessions::mapRow)
+                .list());
+  }
+
+  /** One batch of finished partial uploads completed before {@code before}, by id after {@code afterId}. */
+  public List<UploadRow> findFinishedPartials(Instant before, String afterId, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT * FROM upload_sessions
+                    WHERE upload_type = 'PARTIAL' AND status = 'completed' AND completed_at < :before
+                      AND id > :afterId
+                    ORDER BY id LIMIT :limit
+                    """)
+                .bind("before", utc(before))
                 .bind("afterId", afterId)
                 .bind("limit", limit)
                 .map(UploadSessions::mapRow)

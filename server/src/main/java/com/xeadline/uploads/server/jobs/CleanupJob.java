@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The scheduled sweep: abandoned uploads (unfinished, idle past the expiry) go with their bytes;
  * upload files without a row, stale scratch files and stale job directories go; rows whose bytes
- * are gone are marked failed. Everything in batches, never all rows or files in memory at once.
- * Completed uploads and uploads being written are never touched.
+ * are gone are marked failed; the parts of parallel uploads go once the expiry has passed and no
+ * unfinished final needs them (their bytes are in the final). Everything in batches, never all
+ * rows or files in memory at once. Completed uploads and uploads being written are never touched.
  */
 public final class CleanupJob {
   private static final Logger log = LoggerFactory.getLogger(CleanupJob.class);
@@ -37,7 +38,7 @@ public final class CleanupJob {
   private static final Duration SETTLING = Duration.ofMinutes(1);
 
   /** What one run did. */
-  public record Result(int expired, int orphanFiles, int scratchFiles, int missingBytes, int jobDirs) {}
+  public record Result(int expired, int spentPartials, int orphanFiles, int scratchFiles, int missingBytes, int jobDirs) {}
 
   private final SqlUploadStorage storage;
   private final JobQueue jobs;
@@ -77,18 +78,21 @@ public final class CleanupJob {
     long start = System.nanoTime();
     Instant staleBefore = clock.instant().minus(expiration);
     int expired = storage.removeExpired(locks);
+    int partials = storage.removeSpentPartials(locks);
     int[] files = sweepUploadDir(staleBefore);
     int missing = markRowsWithoutBytes();
     int jobDirs = sweepJobDirs(staleBefore);
     jobs.deleteFinished(KIND, clock.instant().minus(KEEP_RUNS));
-    Result result = new Result(expired, files[0], files[1], missing, jobDirs);
+    Result result = new Result(expired, partials, files[0], files[1], missing, jobDirs);
     count("expired_upload", expired);
+    count("spent_partial", partials);
     count("orphan_file", files[0]);
     count("scratch_file", files[1]);
     count("row_without_bytes", missing);
     count("job_dir", jobDirs);
     log.atInfo()
         .addKeyValue("expired_uploads", expired)
+        .addKeyValue("spent_partials", partials)
         .addKeyValue("orphan_files", files[0])
         .addKeyValue("scratch_files", files[1])
         .addKeyValue("rows_without_bytes", missing)

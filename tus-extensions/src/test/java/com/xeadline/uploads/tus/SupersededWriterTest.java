@@ -1,0 +1,148 @@
+package com.xeadline.uploads.tus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.xeadline.uploads.config.ConfigLoader;
+import com.xeadline.uploads.config.UploadsConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import me.desair.tus.server.upload.UuidUploadIdFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A writer whose upload was taken over while it was stalled (a node cut off from the shared
+ * database past its lease) must neither move the row's offset nor cut the new writer's bytes.
+ */
+class SupersededWriterTest {
+  private static final int KIB_64 = 64 * 1024;
+
+  @TempDir Path dir;
+
+  @Test
+  void aStaleWriterLeavesTheNewWritersOffsetAndBytesAlone() throws Exception {
+    UploadsConfig config =
+        new ConfigLoader(Map.of())
+            .load(
+                List.of(
+                    "--storage.data-dir=" + dir,
+                    "--tus.checkpoint=64KiB",
+                    "--database.url=jdbc:h2:mem:superseded;DB_CLOSE_DELAY=-1"));
+    byte[] content = new byte[4 * KIB_64];
+    for (int i = 0; i < content.length; i++) {
+      content[i] = (byte) (i * 31 + 7);
+    }
+    try (Database database = Database.open(config.database())) {
+      UploadSessions sessions = new UploadSessions(database.jdbi());
+      UuidUploadIdFactory ids = new UuidUploadIdFactory();
+      ids.setUploadUri("/files");
+      SqlUploadStorage storage =
+          new SqlUploadStorage(
+              sessions, new UploadFiles(dir.resolve("uploads")), Clock.systemUTC(), config.tus(), false, false, config.limits(), ids);
+      UploadRow row =
+          storage.createUpload(
+              new NewUpload("alice", (long) content.length, null, Map.of("filename", "a.bin"), null, "REGULAR", null, List.of(), null, null, null));
+
+      // The stale writer sends one checkpoint's worth, which is committed, then stalls.
+      StallingBody stale = new StallingBody(content, KIB_64, 2 * KIB_64);
+      CompletableFuture<UploadRow> staleAppend =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return storage.appendBody(row, stale, BodyCheck.NONE);
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
+                }
+              });
+      assertThat(stale.stalled.await(10, TimeUnit.SECONDS)).isTrue();
+      waitForOffset(sessions, row.id(), KIB_64);
+
+      // Meanwhile the new writer (another node, after the lease ran out) resumes at the committed
+      // offset and gets further: 3 × 64 KiB acknowledged.
+      Path file = dir.resolve("uploads").resolve(row.id() + ".bin");
+      try (FileChannel channel = FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+        channel.write(ByteBuffer.wrap(content, KIB_64, 2 * KIB_64), KIB_64);
+      }
+      assertThat(sessions.advanceOffset(row.id(), KIB_64, 3L * KIB_64, (long) content.length, Clock.systemUTC().instant(), null, null))
+          .isTrue();
+
+      // The stale writer wakes up, writes another 64 KiB and is told it was superseded.
+      stale.resume.countDown();
+      assertThatThrownBy(staleAppend::join).hasRootCauseInstanceOf(SqlUploadStorage.Superseded.class);
+
+      assertThat(sessions.find(row.id()).orElseThrow().offset()).isEqualTo(3L * KIB_64);
+      byte[] stored = Files.readAllBytes(file);
+      assertThat(stored.length).isGreaterThanOrEqualTo(3 * KIB_64);
+      assertThat(Arrays.copyOf(stored, 3 * KIB_64)).isEqualTo(Arrays.copyOf(content, 3 * KIB_64));
+
+      // The new writer finishes the upload as usual.
+      UploadRow resumed = sessions.find(row.id()).orElseThrow();
+      UploadRow finished =
+          storage.appendBody(
+              resumed, new java.io.ByteArrayInputStream(content, 3 * KIB_64, KIB_64), BodyCheck.NONE);
+      assertThat(finished.status()).isEqualTo(UploadStatus.COMPLETED);
+      assertThat(Files.readAllBytes(file)).isEqualTo(content);
+    }
+  }
+
+  private static void waitForOffset(UploadSessions sessions, String id, long offset) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (sessions.find(id).orElseThrow().offset() != offset) {
+      assertThat(System.nanoTime()).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
+  /** Serves {@code content} up to {@code stallAt}, waits to be resumed, then serves up to {@code end}. */
+  private static final class StallingBody extends InputStream {
+    final CountDownLatch stalled = new CountDownLatch(1);
+    final CountDownLatch resume = new CountDownLatch(1);
+    private final byte[] content;
+    private final int stallAt;
+    private final int end;
+    private int position;
+
+    StallingBody(byte[] content, int stallAt, int end) {
+      this.content = content;
+      this.stallAt = stallAt;
+      this.end = end;
+    }
+
+    @Override
+    public int read() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (position == stallAt) {
+        stalled.countDown();
+        try {
+          resume.await();
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+      }
+      if (position >= end) {
+        return -1;
+      }
+      int limit = position < stallAt ? stallAt : end;
+      int n = Math.min(length, limit - position);
+      System.arraycopy(content, position, buffer, offset, n);
+      position += n;
+      return n;
+    }
+  }
+}
