@@ -195,6 +195,45 @@ class ClusterTest {
   }
 
   @Test
+  void aByteQuotaHoldsAcrossTheClusterUnderRacingCreations() throws Exception {
+    String secret = "cluster-quota-secret-of-more-than-32-bytes";
+    List<TestServer> nodes =
+        nodes(work.resolve("quota"), "--auth.mode=jwt", "--auth.hmac-secret=" + secret, "--quota.bytes=1000", "--quota.uploads-per-day=100");
+    ExecutorService creators = Executors.newFixedThreadPool(12);
+    try {
+      String[] auth = {"Authorization", "Bearer " + AuthTest.hs256(secret, c -> c.subject("quinn").issuer(null).audience((String) null))};
+      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        TestServer node = nodes.get(i % 3);
+        answers.add(creators.submit(() -> node.send(node.tus("/files/").headers(auth).header("Upload-Length", "300")
+            .POST(HttpRequest.BodyPublishers.noBody()).build())));
+      }
+      int created = 0;
+      for (Future<HttpResponse<String>> answer : answers) {
+        int status = answer.get().statusCode();
+        assertThat(status).isIn(201, 403);
+        created += status == 201 ? 1 : 0;
+      }
+      assertThat(created).isEqualTo(3);
+
+      // A deferred length is checked when declared, on whichever node (100 bytes left).
+      TestServer first = nodes.get(0);
+      String deferred = first.send(first.tus("/files/").headers(auth).header("Upload-Defer-Length", "1")
+          .POST(HttpRequest.BodyPublishers.noBody()).build()).headers().firstValue("Location").orElseThrow();
+      TestServer second = nodes.get(1);
+      assertThat(second.patch(on(second, deferred), 0, new byte[10], auth).statusCode()).isEqualTo(204);
+      assertThat(second.patch(on(second, deferred), 10, new byte[0], auth[0], auth[1], "Upload-Length", "200").statusCode())
+          .isEqualTo(403);
+      assertThat(nodes.get(2).patch(on(nodes.get(2), deferred), 10, new byte[90], auth[0], auth[1], "Upload-Length", "100")
+              .statusCode())
+          .isEqualTo(204);
+    } finally {
+      creators.shutdownNow();
+      closeAll(nodes);
+    }
+  }
+
+  @Test
   void eachTranscodeAndCleanupJobRunsOnceInTheCluster() throws Exception {
     byte[] clip = Files.readAllBytes(VideoClips.in(work).mp4("cluster.mp4", 1, 320, 240));
     List<TestServer> nodes =

@@ -66,6 +66,54 @@ class QuotaTest {
     assertThat(problem.get("requested").asLong()).isEqualTo(500);
   }
 
+  @Test
+  void aDeferredLengthIsHeldToTheRoomLeftInTheQuota() throws Exception {
+    String dave = token("dave");
+    assertThat(createInParallel(dave, 1, 600).get(0).statusCode()).isEqualTo(201);
+    HttpResponse<String> created =
+        server.send(server.tus("/files/").header("Authorization", "Bearer " + dave).header("Upload-Defer-Length", "1")
+            .POST(BodyPublishers.noBody()).build());
+    assertThat(created.statusCode()).isEqualTo(201);
+    String location = created.headers().firstValue("Location").orElseThrow();
+
+    HttpResponse<String> tooMuch = server.patch(location, 0, new byte[500], "Authorization", "Bearer " + dave);
+    assertThat(tooMuch.statusCode()).isEqualTo(413);
+    assertThat(tooMuch.body()).contains("storage quota");
+    assertThat(server.patch(location, 0, new byte[300], "Authorization", "Bearer " + dave).statusCode()).isEqualTo(204);
+
+    HttpResponse<String> overQuota =
+        server.patch(location, 300, new byte[0], "Authorization", "Bearer " + dave, "Upload-Length", "500");
+    assertThat(overQuota.statusCode()).isEqualTo(403);
+    assertThat(overQuota.body()).contains("Storage quota exceeded: 600 of 1000 bytes used, 500 more requested");
+    HttpResponse<String> declared =
+        server.patch(location, 300, new byte[100], "Authorization", "Bearer " + dave, "Upload-Length", "400");
+    assertThat(declared.statusCode()).isEqualTo(204);
+    assertThat(declared.headers().firstValue("Upload-Offset")).hasValue("400");
+    assertThat(createInParallel(dave, 1, 1).get(0).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void aParallelUploadHoldsItsLengthOnceEvenAfterItsPartsAreDeleted() throws Exception {
+    String erin = token("erin");
+    String[] auth = {"Authorization", "Bearer " + erin};
+    String a = server.create(300, "Authorization", "Bearer " + erin, "Upload-Concat", "partial");
+    String b = server.create(300, "Authorization", "Bearer " + erin, "Upload-Concat", "partial");
+    assertThat(server.patch(a, 0, new byte[300], auth).statusCode()).isEqualTo(204);
+    assertThat(server.patch(b, 0, new byte[300], auth).statusCode()).isEqualTo(204);
+    HttpResponse<String> joined =
+        server.send(server.tus("/files/").headers(auth).header("Upload-Concat", "final;" + a + " " + b)
+            .POST(BodyPublishers.noBody()).build());
+    assertThat(joined.statusCode()).isEqualTo(201);
+    for (String part : List.of(a, b)) {
+      assertThat(server.send(server.tus(part).headers(auth).DELETE().build()).statusCode()).isEqualTo(204);
+    }
+
+    HttpResponse<String> refused = createInParallel(erin, 1, 500).get(0);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("600 of 1000 bytes used");
+    assertThat(createInParallel(erin, 1, 400).get(0).statusCode()).isEqualTo(201);
+  }
+
   private static List<HttpResponse<String>> createInParallel(String token, int count, long length) throws Exception {
     try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
       List<Future<HttpResponse<String>>> futures = new ArrayList<>();

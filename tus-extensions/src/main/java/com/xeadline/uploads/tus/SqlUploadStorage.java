@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class SqlUploadStorage implements UploadStorageService {
   private static final Logger log = LoggerFactory.getLogger(SqlUploadStorage.class);
   static final String TOO_LARGE = "The request body is larger than the upload's remaining length";
+  static final String DEFERRED_TOO_LARGE =
+      "The request body would take the upload past what it may hold (the maximum upload size, or the room left in your storage quota)";
 
   private final UploadSessions sessions;
   private final UploadFiles files;
@@ -188,8 +190,19 @@ public final class SqlUploadStorage implements UploadStorageService {
     return row;
   }
 
-  /** Fixes a deferred length (PATCH with Upload-Length); the length can never change after. */
-  public UploadRow declareLength(UploadRow row, long length) {
+  /**
+   * Fixes a deferred length (PATCH with Upload-Length); the length can never change after. A
+   * signed-in user's byte quota must have room for it, as at creation.
+   */
+  public UploadRow declareLength(UploadRow row, long length) throws QuotaExceededException {
+    if (row.userId() != null) {
+      try {
+        sessions.declareLengthWithinQuota(row.id(), row.userId(), length, quota.quotaBytes());
+      } catch (QuotaExceededException e) {
+        events.forEach(l -> l.quotaRefused(e.quota()));
+        throw e;
+      }
+    }
     sessions.recordProgress(
         row.id(), row.offset(), length, clock.instant(), clock.instant().plus(expiration), finishedUrl(row.id()));
     UploadRow updated = sessions.find(row.id()).orElseThrow();
@@ -211,7 +224,7 @@ public final class SqlUploadStorage implements UploadStorageService {
       throws IOException, TusException {
     String id = row.id();
     long start = row.offset();
-    long limit = (row.length() != null ? row.length() : maxUploadSize) - start;
+    long limit = (row.length() != null ? row.length() : deferredLengthCap(row)) - start;
     long committed = start;
     long written = 0;
     boolean refused = true;
@@ -236,7 +249,7 @@ public final class SqlUploadStorage implements UploadStorageService {
             break;
           }
           if (written + n > limit) {
-            throw new TusException(413, TOO_LARGE);
+            throw new TusException(413, row.length() != null ? TOO_LARGE : DEFERRED_TOO_LARGE);
           }
           writeFully(channel, direct, buffer, n);
           written += n;
@@ -290,6 +303,17 @@ public final class SqlUploadStorage implements UploadStorageService {
       notifyFinished(updated);
     }
     return updated;
+  }
+
+  /**
+   * How far an upload of a deferred length may grow: the maximum size, and for a signed-in user
+   * no further than their byte quota has room (a deferred length holds nothing of it yet).
+   */
+  private long deferredLengthCap(UploadRow row) {
+    if (row.userId() == null) {
+      return maxUploadSize;
+    }
+    return Math.max(row.offset(), Math.min(maxUploadSize, sessions.quotaBytesLeft(row.userId(), quota.quotaBytes())));
   }
 
   /**

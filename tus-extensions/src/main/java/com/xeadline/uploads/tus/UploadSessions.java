@@ -79,15 +79,7 @@ public final class UploadSessions {
             if (!part && today >= uploadsPerDay) {
               throw new QuotaRefusal(new QuotaExceededException("uploads-per-day", uploadsPerDay, today, 1));
             }
-            long held =
-                h.createQuery(
-                        """
-                        SELECT COALESCE(SUM(COALESCE(file_size, 0)), 0) FROM upload_sessions
-                        WHERE user_id = :user AND status <> 'failed' AND upload_type <> 'CONCATENATED'
-                        """)
-                    .bind("user", row.userId())
-                    .mapTo(Long.class)
-                    .one();
+            long held = heldBytes(h, row.userId());
             long requested = row.length() == null ? 0 : row.length();
             if (held + requested > quotaBytes) {
               throw new QuotaRefusal(new QuotaExceededException("bytes", quotaBytes, held, requested));
@@ -97,6 +89,56 @@ public final class UploadSessions {
     } catch (QuotaRefusal refusal) {
       throw refusal.exceeded;
     }
+  }
+
+  /**
+   * Fixes a deferred length if the user's byte quota has room for it: the length is what the
+   * upload will hold, checked as a creation's is (under the same per-user lock).
+   */
+  public void declareLengthWithinQuota(String id, String userId, long length, long quotaBytes)
+      throws QuotaExceededException {
+    forgetScopedRows();
+    try {
+      jdbi.useTransaction(
+          h -> {
+            lockQuotaRow(h, userId);
+            long held = heldBytes(h, userId);
+            if (held + length > quotaBytes) {
+              throw new QuotaRefusal(new QuotaExceededException("bytes", quotaBytes, held, length));
+            }
+            h.createUpdate("UPDATE upload_sessions SET file_size = :length WHERE id = :id AND file_size IS NULL")
+                .bind("id", id)
+                .bind("length", length)
+                .execute();
+          });
+    } catch (QuotaRefusal refusal) {
+      throw refusal.exceeded;
+    }
+  }
+
+  /** What the user's byte quota has left; uploads of a deferred length count as nothing yet. */
+  public long quotaBytesLeft(String userId, long quotaBytes) {
+    return quotaBytes - jdbi.withHandle(h -> heldBytes(h, userId));
+  }
+
+  /**
+   * Bytes a user holds: the lengths of their live uploads. A parallel upload counts its parts
+   * until a finished final has joined them, then the final (whose parts the sweep removes later).
+   */
+  private static long heldBytes(org.jdbi.v3.core.Handle h, String userId) {
+    return h.createQuery(
+            """
+            SELECT COALESCE(SUM(COALESCE(s.file_size, 0)), 0) FROM upload_sessions s
+            WHERE s.user_id = :user AND s.status <> 'failed'
+              AND (s.upload_type <> 'CONCATENATED' OR s.status = 'completed')
+              AND NOT (s.upload_type = 'PARTIAL' AND EXISTS (
+                SELECT 1 FROM upload_sessions f
+                WHERE f.user_id = :user AND f.upload_type = 'CONCATENATED' AND f.status = 'completed'
+                  AND f.concat_parts LIKE CONCAT('%', s.id, '%')))
+            """)
+        .bind("user", userId)
+        .mapTo(Long.class)
+        .one();
   }
 
   /** Carries a quota refusal out of the transaction callback, which rolls back. */

@@ -1,5 +1,6 @@
 package com.xeadline.uploads.tus.protocol;
 
+import com.xeadline.uploads.tus.QuotaExceededException;
 import com.xeadline.uploads.tus.SqlUploadStorage;
 import com.xeadline.uploads.tus.UploadRow;
 import jakarta.servlet.http.HttpServletResponse;
@@ -44,7 +45,11 @@ final class PatchRequestHandler extends AbstractRequestHandler {
     }
     Long declared = TusHeaders.nonNegative(request, HttpHeader.UPLOAD_LENGTH);
     if (declared != null && row.length() == null) {
-      row = storage.declareLength(row, declared);
+      try {
+        row = storage.declareLength(row, declared);
+      } catch (QuotaExceededException e) {
+        throw new TusException(403, e.getMessage());
+      }
     }
     row = storage.appendBody(row, request.getContentInputStream(), new ChecksumBodyCheck(request));
     response.setHeader(HttpHeader.UPLOAD_OFFSET, Long.toString(row.offset()));
