@@ -171,10 +171,22 @@ class VideoTest {
     assertThat(status.get("failureReason").asText()).contains("not a readable video");
     assertThat(status.get("video").isNull()).isTrue();
     assertThat(status.get("jobs").get(0).get("status").asText()).isEqualTo("failed");
+    // Its bytes are freed (a failed upload cannot be downloaded), wherever they were stored.
+    try (var stored = Files.walk(server.dataDir)) {
+      assertThat(stored.filter(Files::isRegularFile).filter(f -> f.toString().contains(id) || sameBytes(f, junk))).isEmpty();
+    }
 
     String good = tusUpload(clips.mp4("after-corrupt.mp4", 1, 320, 240), "video/mp4");
     assertThat(awaitStatus(good, s -> s.has("video") && !s.get("video").isNull()).get("video").get("codec").asText())
         .isEqualTo("h264");
+  }
+
+  private static boolean sameBytes(Path file, byte[] expected) {
+    try {
+      return Files.size(file) == expected.length && java.util.Arrays.equals(Files.readAllBytes(file), expected);
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   @Test

@@ -12,8 +12,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
- * A finished upload's bytes as a local file for ffmpeg: the file itself when it is on this disk,
- * else a temporary copy fetched from the provider (GCS) into the job's directory.
+ * A finished upload's bytes, wherever they are: as a local file for ffmpeg (the file itself when
+ * it is on this disk, else a temporary copy fetched from the provider into the job's directory),
+ * or removed.
  */
 final class FinalFiles {
   private final UploadFiles uploads;
@@ -44,5 +45,15 @@ final class FinalFiles {
       Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
     }
     return copy;
+  }
+
+  /** Removes the finished upload's bytes: its local file, and its object at its provider. */
+  void delete(UploadRow row) throws IOException {
+    uploads.delete(row.id());
+    if (row.storageProvider() != null) {
+      StorageProvider provider =
+          providers.named(row.storageProvider()).orElseThrow(() -> new IOException("unknown storage provider " + row.storageProvider()));
+      provider.delete(row.storageKey());
+    }
   }
 }

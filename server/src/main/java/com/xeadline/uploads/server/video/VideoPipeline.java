@@ -142,7 +142,13 @@ public final class VideoPipeline implements UploadFinishedListener, SqlUploadSto
         try {
           info = prober.probe(file);
         } catch (VideoProber.NotAVideoException e) {
-          throw new PermanentFailure("not a readable video: " + e.getMessage());
+          // Refused like a file failing the content check: the row says why, the bytes (which
+          // nobody can download from a failed upload) are freed.
+          String reason = "not a readable video: " + e.getMessage();
+          storage.markFailedKeepingBytes(row.id(), reason);
+          finals.delete(row);
+          log.atInfo().addKeyValue("upload_id", row.id()).log("video.unreadable_bytes_freed");
+          throw new PermanentFailure(reason);
         }
         long size = Files.size(file);
         Map<String, String> metadata = row.metadata();
@@ -164,7 +170,12 @@ public final class VideoPipeline implements UploadFinishedListener, SqlUploadSto
 
     @Override
     public void gaveUp(Job job, String reason) {
-      storage.markFailedKeepingBytes(job.uploadId(), reason);
+      // Kept: a probe that kept failing for another reason than the file (I/O, the provider)
+      // leaves the bytes for an operator. An unreadable file was already recorded above.
+      Optional<UploadRow> row = sessions.find(job.uploadId());
+      if (row.isPresent() && row.get().status() != UploadStatus.FAILED) {
+        storage.markFailedKeepingBytes(job.uploadId(), reason);
+      }
     }
   }
 
