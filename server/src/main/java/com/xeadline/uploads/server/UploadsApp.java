@@ -181,7 +181,7 @@ public final class UploadsApp implements AutoCloseable {
       storage.addEvents(hooks);
       storage.addFinishedListener(hooks);
       storage.addTerminationListener(hooks);
-      storage.reconcile();
+      storage.reconcile(locks);
       int missed = pipeline.queueMissedProbes();
       if (missed > 0) {
         log.atInfo().addKeyValue("queued", missed).log("video.missed_probes_queued");

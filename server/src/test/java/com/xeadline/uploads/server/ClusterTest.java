@@ -176,6 +176,34 @@ class ClusterTest {
   }
 
   @Test
+  void aNodeStartingUpLeavesAnUploadAnotherNodeIsWritingAlone() throws Exception {
+    Path shared = work.resolve("startup");
+    TestServer writer = TestServer.start(shared, nodeFlags("writer"));
+    try {
+      byte[] file = random(3 * MiB, 4);
+      String location = writer.create(file.length);
+      Path bytes = shared.resolve("uploads").resolve(location.substring(location.lastIndexOf('/') + 1) + ".bin");
+      try (RawPatch patch = new RawPatch(URI.create(location), 0, file.length)) {
+        // Below the checkpoint: on disk, not yet committed, exactly what a crash would leave.
+        patch.send(file, 0, MiB);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (Files.size(bytes) < MiB && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(Files.size(bytes)).isEqualTo(MiB);
+        TestServer.start(shared, nodeFlags("newcomer")).close(); // reconciles the shared uploads at start
+        assertThat(Files.size(bytes)).as("the newcomer must not cut bytes being written").isEqualTo(MiB);
+        patch.send(file, MiB, file.length - MiB);
+        assertThat(patch.status()).isEqualTo(204);
+      }
+      byte[] stored = writer.sendForBytes(writer.tus(location).GET().build()).body();
+      assertThat(TestServer.sha256(stored)).isEqualTo(TestServer.sha256(file));
+    } finally {
+      writer.close();
+    }
+  }
+
+  @Test
   void aRateLimitOfNIsNAcrossTheCluster() throws Exception {
     List<TestServer> nodes = nodes(work.resolve("limits"), "--limits.creations=7/1h", "--limits.writes=1000/1m", "--limits.probes=100/1m");
     try {

@@ -459,32 +459,48 @@ public final class SqlUploadStorage implements UploadStorageService {
 
   /**
    * After a crash the file may hold bytes the row never acknowledged (cut them) or, with fsync
-   * off and a power loss, fewer bytes than the row says (lower the row). Run before serving.
+   * off and a power loss, fewer bytes than the row says (lower the row). Run before serving. An
+   * upload is only fixed under its write lock: on a cluster another node may be writing it right
+   * now, and its bytes above the committed offset are not debris.
    */
-  public void reconcile() throws IOException {
+  public void reconcile(UploadLocks locks) throws IOException {
     int fixed = 0;
+    int busy = 0;
     for (UploadRow row : sessions.findUnfinished()) {
-      if (row.isChunked()) {
+      if (row.isChunked() || (files.exists(row.id()) && files.size(row.id()) == row.offset())) {
         continue; // chunks sit at their places in a sparse file; their table says which are stored
       }
-      if (!files.exists(row.id())) {
-        files.create(row.id());
-      }
-      long size = files.size(row.id());
-      if (size > row.offset()) {
-        files.truncate(row.id(), row.offset(), fsync);
-        fixed++;
-      } else if (size < row.offset()) {
-        log.atWarn()
-            .addKeyValue("upload_id", row.id())
-            .addKeyValue("row_offset", row.offset())
-            .addKeyValue("file_size", size)
-            .log("upload.offset_lowered_to_file_size");
-        sessions.recordProgress(row.id(), size, row.length(), clock.instant(), row.expiresAt(), null);
-        fixed++;
+      try (UploadLocks.Lease lease = locks.acquire(row.id(), Duration.ZERO, () -> {})) {
+        Optional<UploadRow> current = sessions.find(row.id()).filter(r -> !r.isFinished());
+        if (current.isPresent() && reconcileOne(current.get())) {
+          fixed++;
+        }
+      } catch (me.desair.tus.server.exception.UploadAlreadyLockedException e) {
+        busy++;
       }
     }
-    log.atInfo().addKeyValue("uploads_fixed", fixed).log("storage.reconciled");
+    log.atInfo().addKeyValue("uploads_fixed", fixed).addKeyValue("uploads_busy", busy).log("storage.reconciled");
+  }
+
+  private boolean reconcileOne(UploadRow row) throws IOException {
+    if (!files.exists(row.id())) {
+      files.create(row.id());
+    }
+    long size = files.size(row.id());
+    if (size > row.offset()) {
+      files.truncate(row.id(), row.offset(), fsync);
+      return true;
+    }
+    if (size < row.offset()) {
+      log.atWarn()
+          .addKeyValue("upload_id", row.id())
+          .addKeyValue("row_offset", row.offset())
+          .addKeyValue("file_size", size)
+          .log("upload.offset_lowered_to_file_size");
+      sessions.recordProgress(row.id(), size, row.length(), clock.instant(), row.expiresAt(), null);
+      return true;
+    }
+    return false;
   }
 
   /**
