@@ -232,7 +232,17 @@ public final class SqlUploadStorage implements UploadStorageService {
     long began = System.nanoTime();
     try (FileChannel channel = files.openForWrite(id);
         AppendInFlight inFlight = new AppendInFlight()) {
-      if (channel.size() != start) {
+      long size = channel.size();
+      if (size < start) {
+        // Acknowledged bytes are gone (fsync off and a power loss, or a disk restored from an
+        // older copy): writing at the offset would leave a hole. The row goes back to what the
+        // file holds and the client, told 409, asks HEAD and resends from there.
+        sessions.advanceOffset(id, start, size, row.length(), clock.instant(), expiry(), finishedUrl(id));
+        log.atWarn().addKeyValue("upload_id", id).addKeyValue("row_offset", start).addKeyValue("file_size", size)
+            .log("upload.offset_lowered_to_file_size");
+        throw new TusException(409, "The upload's stored bytes end at " + size + "; ask HEAD for the offset and resume from there");
+      }
+      if (size > start) {
         channel.truncate(start);
       }
       channel.position(start);

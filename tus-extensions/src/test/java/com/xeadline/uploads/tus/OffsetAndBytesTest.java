@@ -23,10 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A writer whose upload was taken over while it was stalled (a node cut off from the shared
- * database past its lease) must neither move the row's offset nor cut the new writer's bytes.
+ * The row's offset and the file's bytes never disagree in a way that loses data: a writer whose
+ * upload was taken over while it was stalled (a node cut off from the shared database past its
+ * lease) neither moves the row's offset nor cuts the new writer's bytes, and bytes missing below
+ * the offset lower it instead of leaving a hole.
  */
-class SupersededWriterTest {
+class OffsetAndBytesTest {
   private static final int KIB_64 = 64 * 1024;
 
   @TempDir Path dir;
@@ -94,6 +96,36 @@ class SupersededWriterTest {
               resumed, new java.io.ByteArrayInputStream(content, 3 * KIB_64, KIB_64), BodyCheck.NONE);
       assertThat(finished.status()).isEqualTo(UploadStatus.COMPLETED);
       assertThat(Files.readAllBytes(file)).isEqualTo(content);
+    }
+  }
+
+  @Test
+  void bytesLostBelowTheOffsetLowerItInsteadOfLeavingAHole() throws Exception {
+    UploadsConfig config =
+        new ConfigLoader(Map.of())
+            .load(List.of("--storage.data-dir=" + dir, "--database.url=jdbc:h2:mem:lostbytes;DB_CLOSE_DELAY=-1"));
+    byte[] content = new byte[1000];
+    Arrays.fill(content, (byte) 9);
+    try (Database database = Database.open(config.database())) {
+      UploadSessions sessions = new UploadSessions(database.jdbi());
+      UuidUploadIdFactory ids = new UuidUploadIdFactory();
+      ids.setUploadUri("/files");
+      SqlUploadStorage storage =
+          new SqlUploadStorage(
+              sessions, new UploadFiles(dir.resolve("uploads")), Clock.systemUTC(), config.tus(), false, false, config.limits(), ids);
+      UploadRow row =
+          storage.createUpload(
+              new NewUpload("alice", 1000L, null, Map.of("filename", "a.bin"), null, "REGULAR", null, List.of(), null, null, null));
+      UploadRow half = storage.appendBody(row, new java.io.ByteArrayInputStream(content, 0, 500), BodyCheck.NONE);
+      storage.files().truncate(row.id(), 200, false); // what a power loss with fsync off may leave
+
+      assertThatThrownBy(() -> storage.appendBody(half, new java.io.ByteArrayInputStream(content, 500, 500), BodyCheck.NONE))
+          .isInstanceOfSatisfying(me.desair.tus.server.exception.TusException.class, e -> assertThat(e.getStatus()).isEqualTo(409));
+      UploadRow lowered = sessions.find(row.id()).orElseThrow();
+      assertThat(lowered.offset()).isEqualTo(200);
+      UploadRow finished = storage.appendBody(lowered, new java.io.ByteArrayInputStream(content, 200, 800), BodyCheck.NONE);
+      assertThat(finished.status()).isEqualTo(UploadStatus.COMPLETED);
+      assertThat(Files.readAllBytes(storage.files().path(row.id()))).isEqualTo(content);
     }
   }
 
