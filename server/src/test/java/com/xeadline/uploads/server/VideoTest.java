@@ -167,7 +167,9 @@ class VideoTest {
     Path file = work.resolve("corrupt.mp4");
     Files.write(file, junk);
     String id = tusUpload(file, "video/mp4");
-    JsonNode status = awaitStatus(id, s -> s.get("status").asText().equals("failed"));
+    // The upload is marked failed (and its bytes freed) just before its job is.
+    JsonNode status =
+        awaitStatus(id, s -> s.get("status").asText().equals("failed") && s.path("jobs").path(0).path("status").asText().equals("failed"));
     assertThat(status.get("failureReason").asText()).contains("not a readable video");
     assertThat(status.get("video").isNull()).isTrue();
     assertThat(status.get("jobs").get(0).get("status").asText()).isEqualTo("failed");
