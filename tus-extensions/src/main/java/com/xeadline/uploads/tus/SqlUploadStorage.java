@@ -237,9 +237,7 @@ public final class SqlUploadStorage implements UploadStorageService {
         // Acknowledged bytes are gone (fsync off and a power loss, or a disk restored from an
         // older copy): writing at the offset would leave a hole. The row goes back to what the
         // file holds and the client, told 409, asks HEAD and resends from there.
-        sessions.advanceOffset(id, start, size, row.length(), clock.instant(), expiry(), finishedUrl(id));
-        log.atWarn().addKeyValue("upload_id", id).addKeyValue("row_offset", start).addKeyValue("file_size", size)
-            .log("upload.offset_lowered_to_file_size");
+        lowerOffsetToFileSize(row, size);
         throw new TusException(409, "The upload's stored bytes end at " + size + "; ask HEAD for the offset and resume from there");
       }
       if (size > start) {
@@ -478,7 +476,9 @@ public final class SqlUploadStorage implements UploadStorageService {
     int busy = 0;
     for (UploadRow row : sessions.findUnfinished()) {
       if (row.isChunked() || (files.exists(row.id()) && files.size(row.id()) == row.offset())) {
-        continue; // chunks sit at their places in a sparse file; their table says which are stored
+        // Chunks sit at their places in a sparse file (their table says which are stored); a
+        // file that matches its row needs nothing.
+        continue;
       }
       try (UploadLocks.Lease lease = locks.acquire(row.id(), Duration.ZERO, () -> {})) {
         Optional<UploadRow> current = sessions.find(row.id()).filter(r -> !r.isFinished());
@@ -502,15 +502,20 @@ public final class SqlUploadStorage implements UploadStorageService {
       return true;
     }
     if (size < row.offset()) {
-      log.atWarn()
-          .addKeyValue("upload_id", row.id())
-          .addKeyValue("row_offset", row.offset())
-          .addKeyValue("file_size", size)
-          .log("upload.offset_lowered_to_file_size");
-      sessions.recordProgress(row.id(), size, row.length(), clock.instant(), row.expiresAt(), null);
+      lowerOffsetToFileSize(row, size);
       return true;
     }
     return false;
+  }
+
+  /** The file holds fewer bytes than the row acknowledged: the row follows the file. */
+  private void lowerOffsetToFileSize(UploadRow row, long size) {
+    log.atWarn()
+        .addKeyValue("upload_id", row.id())
+        .addKeyValue("row_offset", row.offset())
+        .addKeyValue("file_size", size)
+        .log("upload.offset_lowered_to_file_size");
+    sessions.advanceOffset(row.id(), row.offset(), size, row.length(), clock.instant(), row.expiresAt(), null);
   }
 
   /**
