@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import me.desair.tus.server.exception.TusException;
+import me.desair.tus.server.exception.UploadAlreadyLockedException;
 import me.desair.tus.server.exception.UploadNotFoundException;
 import me.desair.tus.server.upload.UploadId;
 import me.desair.tus.server.upload.UploadIdFactory;
@@ -485,7 +486,7 @@ public final class SqlUploadStorage implements UploadStorageService {
         if (current.isPresent() && reconcileOne(current.get())) {
           fixed++;
         }
-      } catch (me.desair.tus.server.exception.UploadAlreadyLockedException e) {
+      } catch (UploadAlreadyLockedException e) {
         busy++;
       }
     }

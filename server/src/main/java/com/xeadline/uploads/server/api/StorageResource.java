@@ -93,20 +93,20 @@ public final class StorageResource {
     StorageProvider provider = providers.current();
     if (!provider.name().equals("local")) {
       // The bytes go straight to the provider (a V4 signed PUT URL for GCS).
-      String key = ObjectKeys.forUpload(user(jetty), UploadRules.sanitizeFileName(fileName), "upload");
+      String key = ObjectKeys.forUpload(AuthHandler.userOf(jetty), UploadRules.sanitizeFileName(fileName), "upload");
       URI signed;
       try {
         signed = provider.directUploadUrl(key, contentType == null ? "" : contentType.trim(), GRANT_VALIDITY);
       } catch (UnsupportedOperationException cannotSign) {
         throw new LegacyApiException(501, "Direct upload unavailable", cannotSign.getMessage(), List.of(), Map.of());
       }
-      UploadRow row = chunked.initSigned(user(jetty), fileName, contentType, provider.name(), key);
+      UploadRow row = chunked.initSigned(AuthHandler.userOf(jetty), fileName, contentType, provider.name(), key);
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("url", base.resolve("/files/" + row.id()).toString());
       body.put("uploadUrl", signed.toString());
       return body;
     }
-    UploadRow row = chunked.initDirect(user(jetty), fileName, contentType, null);
+    UploadRow row = chunked.initDirect(AuthHandler.userOf(jetty), fileName, contentType, null);
     String grant = grants.grant(row.id(), row.userId(), GRANT_VALIDITY);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("url", base.resolve("/files/" + row.id()).toString());
@@ -123,7 +123,7 @@ public final class StorageResource {
       throw LegacyApiException.invalid(List.of(new UploadRules.Violation("body", "must be a JSON object")));
     }
     UploadRow row =
-        chunked.init(user(jetty), request.fileName(), request.fileSize(), request.contentType(), request.totalChunks(), null);
+        chunked.init(AuthHandler.userOf(jetty), request.fileName(), request.fileSize(), request.contentType(), request.totalChunks(), null);
     chunked.describe(row.id(), request.title(), request.description());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("uploadId", row.id());
@@ -141,7 +141,7 @@ public final class StorageResource {
   public Map<String, Object> uploadChunk(
       @HeaderParam("Content-Type") String contentType, InputStream body, @Context Request jetty)
       throws LegacyApiException, IOException {
-    String user = user(jetty);
+    String user = AuthHandler.userOf(jetty);
     MultipartReader reader = new MultipartReader(body, contentType);
     String uploadId = null;
     String chunkIndex = null;
@@ -244,11 +244,11 @@ public final class StorageResource {
       throw LegacyApiException.invalid(List.of(new UploadRules.Violation("uploadId", "is required")));
     }
     if (request.title() != null || request.description() != null) {
-      chunked.status(user(jetty), request.uploadId()); // the caller's upload, or 403/404
+      chunked.status(AuthHandler.userOf(jetty), request.uploadId()); // the caller's upload, or 403/404
       chunked.describe(request.uploadId(), request.title(), request.description());
     }
     ChunkedUploads.Completed done =
-        chunked.complete(user(jetty), request.uploadId(), request.fileName(), request.contentType());
+        chunked.complete(AuthHandler.userOf(jetty), request.uploadId(), request.fileName(), request.contentType());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("success", true);
     body.put("url", uri.getBaseUri().resolve(done.url()).toString());
@@ -262,7 +262,7 @@ public final class StorageResource {
   public Map<String, Object> status(
       @QueryParam("uploadId") String uploadId, @Context UriInfo uri, @Context Request jetty)
       throws LegacyApiException {
-    UploadRow row = chunked.status(user(jetty), uploadId);
+    UploadRow row = chunked.status(AuthHandler.userOf(jetty), uploadId);
     row = completeIfStoredDirectly(row);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("uploadId", row.id());
@@ -305,11 +305,6 @@ public final class StorageResource {
     Map<String, Object> shown = new LinkedHashMap<>(version);
     shown.put("url", uri.getBaseUri().resolve(String.valueOf(version.get("url"))).toString());
     return shown;
-  }
-
-  /** The caller, as the auth handler found it (null when auth.mode=none). */
-  private static String user(Request jetty) {
-    return jetty == null ? null : (String) jetty.getAttribute(AuthHandler.USER);
   }
 
   private static String text(Instant instant) {

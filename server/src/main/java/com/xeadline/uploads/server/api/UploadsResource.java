@@ -39,7 +39,7 @@ public final class UploadsResource {
       throws LegacyApiException {
     KeysetCursor.checkLimit(limit, MAX_LIMIT);
     KeysetCursor after = KeysetCursor.parse(cursor);
-    String user = jetty == null ? null : (String) jetty.getAttribute(AuthHandler.USER);
+    String user = AuthHandler.userOf(jetty);
     List<UploadRow> rows =
         sessions.findCompleted(user, after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
     return KeysetCursor.page(rows, limit, row -> item(row, uri), row -> new KeysetCursor(row.completedAt(), row.id()));

@@ -50,7 +50,7 @@ public final class VideosResource {
     KeysetCursor.checkLimit(limit, UploadsResource.MAX_LIMIT);
     KeysetCursor after = KeysetCursor.parse(cursor);
     List<VideoRow> rows =
-        videos.page(user(jetty), after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
+        videos.page(AuthHandler.userOf(jetty), after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
     return KeysetCursor.page(rows, limit, row -> shown(row, uri), row -> new KeysetCursor(row.createdAt(), row.storageId()));
   }
 
@@ -123,7 +123,7 @@ public final class VideosResource {
 
   private VideoRow owned(String id, Request jetty) throws LegacyApiException {
     Optional<VideoRow> video = videos.find(id);
-    if (video.isEmpty() || !Objects.equals(video.get().userId(), user(jetty))) {
+    if (video.isEmpty() || !Objects.equals(video.get().userId(), AuthHandler.userOf(jetty))) {
       throw new LegacyApiException(404, "Video not found", "No video " + id, List.of(), Map.of());
     }
     return video.get();
@@ -143,10 +143,6 @@ public final class VideosResource {
             .toList());
     json.put("url", uri.getBaseUri().resolve("/files/" + row.storageId()).toString());
     return json;
-  }
-
-  private static String user(Request jetty) {
-    return jetty == null ? null : (String) jetty.getAttribute(AuthHandler.USER);
   }
 
 }

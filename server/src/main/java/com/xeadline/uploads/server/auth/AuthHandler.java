@@ -20,6 +20,11 @@ public final class AuthHandler extends Handler.Wrapper {
   /** Request attribute holding the caller's user id. */
   public static final String USER = "uploads.user";
 
+  /** The caller of a request this handler let through (null when auth.mode=none). */
+  public static String userOf(org.eclipse.jetty.server.Request request) {
+    return request == null ? null : (String) request.getAttribute(USER);
+  }
+
   private static final Set<String> OPEN_PATHS =
       Set.of("/healthz", "/readyz", "/metrics", "/api/storage/network-test", "/api/openapi.json");
   private static final String REALM = "Bearer realm=\"xeadline-uploads\"";
