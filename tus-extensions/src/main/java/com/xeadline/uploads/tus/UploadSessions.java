@@ -282,8 +282,9 @@ public final class UploadSessions {
 
   /**
    * Records chunk progress: the count of stored chunks and the contiguous offset they give, and
-   * in-progress (the old service's state once any chunk arrived). Computed inside the statement so
-   * parallel chunks never write back a stale count or move the offset backwards.
+   * in-progress (the old service's state once any chunk arrived). Both only ever grow: a statement
+   * that counted before another chunk was stored may take the row's lock after that chunk's own
+   * update, and must not write its smaller count over the larger one.
    */
   public void recordChunks(String id, long contiguousOffset, Instant now, Instant expiresAt) {
     forgetScopedRows();
@@ -292,8 +293,9 @@ public final class UploadSessions {
             h.createUpdate(
                     """
                     UPDATE upload_sessions
-                    SET received_chunks = (SELECT COUNT(*) FROM upload_chunks
-                                           WHERE upload_id = :id AND state = 'stored'),
+                    SET received_chunks = GREATEST(received_chunks,
+                                                   (SELECT COUNT(*) FROM upload_chunks
+                                                    WHERE upload_id = :id AND state = 'stored')),
                       upload_offset = GREATEST(upload_offset, :offset),
                       status = 'in-progress', last_activity_at = :now, expires_at = :expiresAt
                     WHERE id = :id AND status IN ('initialized', 'in-progress')
