@@ -24,7 +24,7 @@ if [ -z "${JAVA_HOME:-}" ]; then
   done
 fi
 if [ -z "${JAVA_HOME:-}" ]; then
-  echo "Xeadline Uploads needs Java 21 or newer; install one or set JAVA_HOME." >&2
+  echo "Xeadline Uploads needs a JDK 21 or newer and found none (JAVA_HOME, java on the PATH, /usr/lib/jvm/*): install one (e.g. Temurin 21 or 25 from adoptium.net) or set JAVA_HOME to it." >&2
   exit 1
 fi
 export PATH="$JAVA_HOME/bin:$PATH"
