@@ -23,7 +23,7 @@ public final class Database implements AutoCloseable {
   /** {@code meterRegistry}: a Micrometer registry for the pool's metrics, or null. */
   public static Database open(UploadsConfig.Database config, Object meterRegistry) {
     HikariConfig hikari = new HikariConfig();
-    hikari.setJdbcUrl(config.url());
+    hikari.setJdbcUrl(withoutCloseOnExit(config.url()));
     if (!config.user().isEmpty()) {
       hikari.setUsername(config.user());
     }
@@ -46,6 +46,18 @@ public final class Database implements AutoCloseable {
       throw e;
     }
     return new Database(dataSource);
+  }
+
+  /**
+   * H2 closes an embedded database from its own JVM shutdown hook by default, which on SIGTERM
+   * would pull it from under the PATCHes the server is still draining: the server closes it
+   * itself, last, in {@link #close()}.
+   */
+  static String withoutCloseOnExit(String url) {
+    if (!url.startsWith("jdbc:h2:") || url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+      return url;
+    }
+    return url + ";DB_CLOSE_ON_EXIT=FALSE";
   }
 
   /** The pool itself, for libraries that take a DataSource (bucket4j). */
