@@ -32,6 +32,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Who may do what: tokens refused on every route, owners kept apart, grants scoped. */
 class AuthTest {
@@ -182,8 +183,7 @@ class AuthTest {
   }
 
   @Test
-  void theTokenCommandMintsWhatTheServerAccepts() throws Exception {
-    Path dataDir = Files.createTempDirectory("uploads-auth");
+  void theTokenCommandMintsWhatTheServerAccepts(@TempDir Path dataDir) throws Exception {
     PrintStream original = System.out;
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The checksum extension: a body is only kept when its digest matches. */
 class ChecksumTest extends ServerPerClass {
-  private static final byte[] SOURCE = CrashRecoveryTest.randomBytes(200_000, 11);
+  private static final byte[] SOURCE = TestServer.randomBytes(200_000, 11);
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({"sha1, SHA-1", "md5, MD5", "sha256, SHA-256", "sha512, SHA-512"})

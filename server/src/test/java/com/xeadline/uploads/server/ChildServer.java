@@ -2,10 +2,12 @@ package com.xeadline.uploads.server;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,12 +15,20 @@ import java.util.List;
 
 /** The server in a separate JVM, so a test can kill it the hard way (SIGKILL). */
 final class ChildServer implements AutoCloseable {
+  /**
+   * How long a child may take to answer /healthz: a JVM start on a busy 2-core machine has been
+   * seen to take a minute, so the bound is generous; a child that dies early fails at once.
+   */
+  private static final Duration STARTUP_BOUND = Duration.ofSeconds(180);
+
   final Process process;
   final int port;
+  private final Path log;
 
-  private ChildServer(Process process, int port) {
+  private ChildServer(Process process, int port, Path log) {
     this.process = process;
     this.port = port;
+    this.log = log;
   }
 
   static ChildServer start(Path dataDir, String... flags) throws Exception {
@@ -33,6 +43,12 @@ final class ChildServer implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
+    // The child writes temporary files where the test JVM does (CI gives each run a new one).
+    command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+    String javacppCache = System.getProperty("org.bytedeco.javacpp.cachedir");
+    if (javacppCache != null) {
+      command.add("-Dorg.bytedeco.javacpp.cachedir=" + javacppCache);
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
@@ -47,12 +63,9 @@ final class ChildServer implements AutoCloseable {
       command.add("--video.probe=false"); // random bytes as video/mp4 would be failed by probing
     }
     command.addAll(List.of(flags));
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(dataDir.resolve("child-" + System.nanoTime() + ".log").toFile())
-            .start();
-    ChildServer child = new ChildServer(process, port);
+    Path log = dataDir.resolve("child-" + System.nanoTime() + ".log");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ChildServer child = new ChildServer(process, port, log);
     child.awaitHealthy();
     return child;
   }
@@ -63,10 +76,10 @@ final class ChildServer implements AutoCloseable {
 
   private void awaitHealthy() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long deadline = System.nanoTime() + STARTUP_BOUND.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("child server exited with " + process.exitValue());
+        throw new IllegalStateException("child server exited with " + process.exitValue() + "; its last lines:\n" + lastLogLines());
       }
       try {
         HttpResponse<String> health =
@@ -80,7 +93,27 @@ final class ChildServer implements AutoCloseable {
       Thread.sleep(100);
     }
     process.destroyForcibly();
-    throw new IllegalStateException("child server did not become healthy");
+    throw new IllegalStateException(
+        "child server did not become healthy within " + STARTUP_BOUND + "; its last lines:\n" + lastLogLines());
+  }
+
+  /** The end of the child's log, for a failure message. */
+  String lastLogLines() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /** True once the listener is closed (a draining or dead server). */
+  boolean refusesConnections() {
+    try (Socket probe = new Socket("127.0.0.1", port)) {
+      return false;
+    } catch (IOException refused) {
+      return true;
+    }
   }
 
   /** SIGKILL: no shutdown hook, no flush, no close. */

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** 200 MiB in 50 MiB chunks through a server with a 64 MiB heap: a chunk held whole would not fit. */
-class ChunkMemoryTest {
+class ChunkMemoryIT {
   private static final int CHUNK = 50 * 1024 * 1024;
   private static final int CHUNKS = 4;
   @TempDir Path dataDir;

@@ -34,7 +34,7 @@ class CliUploadTest {
 
   @Test
   void uploadsInChunksWithProgressAndForgetsItsStateWhenDone() throws Exception {
-    byte[] source = CrashRecoveryTest.randomBytes(5 * 1024 * 1024 + 9, 50);
+    byte[] source = TestServer.randomBytes(5 * 1024 * 1024 + 9, 50);
     Path file = Files.write(dir.resolve("clip.mp4"), source);
     Path state = dir.resolve("state");
     try (TestServer server = TestServer.start()) {
@@ -52,7 +52,7 @@ class CliUploadTest {
 
   @Test
   void resumesAnInterruptedUploadOfTheSameFile() throws Exception {
-    byte[] source = CrashRecoveryTest.randomBytes(3 * 1024 * 1024, 51);
+    byte[] source = TestServer.randomBytes(3 * 1024 * 1024, 51);
     Path file = Files.write(dir.resolve("clip.mp4"), source);
     Path state = Files.createDirectories(dir.resolve("state"));
     try (TestServer server = TestServer.start()) {
@@ -74,7 +74,7 @@ class CliUploadTest {
 
   @Test
   void parallelPartsAreJoinedIntoOneByteExactFile() throws Exception {
-    byte[] source = CrashRecoveryTest.randomBytes(4 * 1024 * 1024 + 5, 52);
+    byte[] source = TestServer.randomBytes(4 * 1024 * 1024 + 5, 52);
     Path file = Files.write(dir.resolve("clip.mp4"), source);
     try (TestServer server = TestServer.start()) {
       Run run = upload(file.toString(), "--endpoint", server.uri("/files/").toString(), "--parallel", "4",

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * any node continues any upload, one writer per upload across nodes, budgets are cluster-wide,
  * and each job runs once.
  */
-class ClusterTest {
+class ClusterIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MiB = 1024 * 1024;
   private static EmbeddedPostgres pg;
@@ -157,7 +157,8 @@ class ClusterTest {
       // A PATCH on the doomed node that sends half its body and then hangs, holding the lock.
       RawPatch hanging = new RawPatch(onDoomed, 0, file.length);
       hanging.send(file, 0, file.length / 2);
-      Thread.sleep(500);
+      Path bytes = shared.resolve("uploads").resolve(location.substring(location.lastIndexOf('/') + 1) + ".bin");
+      Poll.until("the doomed node writes the half it got", () -> Files.size(bytes) == file.length / 2);
       doomed.kill();
 
       long start = System.nanoTime();
@@ -186,11 +187,7 @@ class ClusterTest {
       try (RawPatch patch = new RawPatch(URI.create(location), 0, file.length)) {
         // Below the checkpoint: on disk, not yet committed, exactly what a crash would leave.
         patch.send(file, 0, MiB);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (Files.size(bytes) < MiB && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
-        assertThat(Files.size(bytes)).isEqualTo(MiB);
+        Poll.until("the first MiB is on disk", () -> Files.size(bytes) == MiB);
         TestServer.start(shared, nodeFlags("newcomer")).close(); // reconciles the shared uploads at start
         assertThat(Files.size(bytes)).as("the newcomer must not cut bytes being written").isEqualTo(MiB);
         patch.send(file, MiB, file.length - MiB);
@@ -285,7 +282,8 @@ class ClusterTest {
         assertThat(job.get("status").asText()).isEqualTo("done");
         assertThat(job.get("attempts").asInt()).as(job.toString()).isEqualTo(1);
       }
-      Thread.sleep(3_000); // a few cleanup periods, each queued by all three nodes
+      // A few cleanup periods, each of which all three nodes try to queue.
+      Poll.until("three cleanup periods are queued", () -> cleanupPeriods() >= 3);
       try (Connection db = pg.getPostgresDatabase().getConnection();
           ResultSet runs = db.createStatement().executeQuery(
               "SELECT payload, COUNT(*) AS n, MAX(attempts) AS attempts FROM jobs WHERE kind = 'cleanup' GROUP BY payload")) {
@@ -299,6 +297,14 @@ class ClusterTest {
       }
     } finally {
       closeAll(nodes);
+    }
+  }
+
+  private static int cleanupPeriods() throws Exception {
+    try (Connection db = pg.getPostgresDatabase().getConnection();
+        ResultSet periods = db.createStatement().executeQuery("SELECT COUNT(DISTINCT payload) FROM jobs WHERE kind = 'cleanup'")) {
+      periods.next();
+      return periods.getInt(1);
     }
   }
 

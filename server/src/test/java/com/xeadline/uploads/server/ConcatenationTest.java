@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** concatenation and concatenation-unfinished: parallel parts joined into one file. */
 class ConcatenationTest extends ServerPerClass {
-  private static final byte[] SOURCE = CrashRecoveryTest.randomBytes(300_001, 12);
+  private static final byte[] SOURCE = TestServer.randomBytes(300_001, 12);
 
   @Test
   void joinsFinishedPartsIntoAFinalUpload() throws Exception {

@@ -25,18 +25,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Finals in GCS through the whole server (the real client on Google's in-process fake). */
 class GcsStorageTest {
+  @TempDir Path scratch;
+
   private final Storage storage = LocalStorageHelper.getOptions().getService();
 
   @Test
   void aFinishedUploadIsStreamedToTheBucketServedFromItAndDeletedWithIt() throws Exception {
-    Path dataDir = Files.createTempDirectory("uploads-gcs");
+    Path dataDir = scratch.resolve("data");
     StorageProviders providers =
         new StorageProviders(new GcsStorageProvider(storage, "videos", "xu"), List.of(new LocalStorageProvider(dataDir.resolve("finals"))));
     try (TestServer server = TestServer.start(dataDir, providers)) {
-      byte[] source = CrashRecoveryTest.randomBytes(2 * 1024 * 1024 + 3, 40);
+      byte[] source = TestServer.randomBytes(2 * 1024 * 1024 + 3, 40);
       String location = server.create(source.length, "Upload-Metadata", "filename Y2xpcC5tcDQ=,filetype dmlkZW8vbXA0");
       assertThat(server.patch(location, 0, source).statusCode()).isEqualTo(204);
       String id = location.substring(location.lastIndexOf('/') + 1);
@@ -62,10 +65,10 @@ class GcsStorageTest {
 
   @Test
   void aPermanentStorageFailureMarksTheUploadFailedAndKeepsItsBytes() throws Exception {
-    Path dataDir = Files.createTempDirectory("uploads-gcs-failing");
+    Path dataDir = scratch.resolve("data");
     StorageProvider refusing = new RefusingProvider();
     try (TestServer server = TestServer.start(dataDir, new StorageProviders(refusing, List.of()))) {
-      byte[] source = CrashRecoveryTest.randomBytes(1000, 41);
+      byte[] source = TestServer.randomBytes(1000, 41);
       String location = server.create(source.length, "Upload-Metadata", "filename YS5tcDQ=,filetype dmlkZW8vbXA0");
       server.patch(location, 0, source);
       String id = location.substring(location.lastIndexOf('/') + 1);
@@ -102,7 +105,7 @@ class GcsStorageTest {
           public InputStream openRange(String k, long o, long l) throws IOException { return fake.openRange(k, o, l); }
           public URI directUploadUrl(String k, String t, java.time.Duration v) throws IOException { return signing.directUploadUrl(k, t, v); }
         };
-    Path dataDir = Files.createTempDirectory("uploads-gcs-direct");
+    Path dataDir = scratch.resolve("data");
     try (TestServer server = TestServer.start(dataDir, new StorageProviders(gcs, List.of()))) {
       var answer = new ObjectMapper().readTree(server.send(HttpRequest.newBuilder(
           server.uri("/api/storage/get-direct-upload-url?fileName=clip.mp4&contentType=video/mp4")).build()).body());
@@ -115,7 +118,7 @@ class GcsStorageTest {
       String status = server.send(HttpRequest.newBuilder(server.uri("/api/storage/upload-status?uploadId=" + id)).build()).body();
       assertThat(new ObjectMapper().readTree(status).get("status").asText()).isEqualTo("initialized");
       // The client's PUT to the signed URL, played against the fake bucket.
-      byte[] source = CrashRecoveryTest.randomBytes(4096, 42);
+      byte[] source = TestServer.randomBytes(4096, 42);
       storage.create(com.google.cloud.storage.BlobInfo.newBuilder("videos", objectName).setContentType("video/mp4").build(), source);
       status = server.send(HttpRequest.newBuilder(server.uri("/api/storage/upload-status?uploadId=" + id)).build()).body();
       assertThat(new ObjectMapper().readTree(status).get("status").asText()).isEqualTo("completed");
@@ -126,7 +129,7 @@ class GcsStorageTest {
 
   @Test
   void credentialsThatCannotSignAreAClearErrorAndCreateNothing() throws Exception {
-    Path dataDir = Files.createTempDirectory("uploads-gcs-nosign");
+    Path dataDir = scratch.resolve("data");
     StorageProviders providers = new StorageProviders(new GcsStorageProvider(storage, "videos", "xu"), List.of());
     try (TestServer server = TestServer.start(dataDir, providers)) {
       HttpResponse<String> answer = server.send(HttpRequest.newBuilder(

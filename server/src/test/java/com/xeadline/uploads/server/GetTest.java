@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** GET: downloading a finished upload, whole or by range. */
 class GetTest {
-  private static final byte[] SOURCE = CrashRecoveryTest.randomBytes(1000, 10);
+  private static final byte[] SOURCE = TestServer.randomBytes(1000, 10);
   private static TestServer server;
   private static String location;
 

@@ -23,7 +23,7 @@ class LocalStorageTest extends ServerPerClass {
 
   @Test
   void aFinishedTusUploadMovesIntoFinalsAndIsServedFromThere() throws Exception {
-    byte[] source = CrashRecoveryTest.randomBytes(5000, 30);
+    byte[] source = TestServer.randomBytes(5000, 30);
     String location = server.create(source.length, "Upload-Metadata", "filename Y2xpcC5tcDQ=,filetype dmlkZW8vbXA0");
     assertThat(server.patch(location, 0, source).statusCode()).isEqualTo(204);
 

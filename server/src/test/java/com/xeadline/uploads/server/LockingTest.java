@@ -14,12 +14,12 @@ class LockingTest {
 
   @Test
   void aSecondConcurrentPatchIsRefusedQuicklyAndNothingIsCorrupted() throws Exception {
-    byte[] source = CrashRecoveryTest.randomBytes(SIZE, 3);
+    byte[] source = TestServer.randomBytes(SIZE, 3);
     try (TestServer server = TestServer.start()) {
       String location = server.create(SIZE);
       try (RawPatch first = new RawPatch(URI.create(location), 0, SIZE)) {
         first.send(source, 0, 512 * 1024);
-        Thread.sleep(200);
+        Poll.until("the first PATCH holds the lock and writes", () -> server.bytesOnDisk(location) > 0);
         long start = System.nanoTime();
         // The newcomer asks the writer to let go; the writer's received bytes are kept, so the
         // newcomer's offset is stale.
@@ -37,12 +37,12 @@ class LockingTest {
 
   @Test
   void aResumingClientIsNotStuckBehindItsOwnDeadPatch() throws Exception {
-    byte[] source = CrashRecoveryTest.randomBytes(SIZE, 4);
+    byte[] source = TestServer.randomBytes(SIZE, 4);
     try (TestServer server = TestServer.start()) {
       String location = server.create(SIZE);
       RawPatch zombie = new RawPatch(URI.create(location), 0, SIZE);
       zombie.send(source, 0, 1024 * 1024);
-      Thread.sleep(200);
+      Poll.until("the zombie's bytes are written", () -> server.bytesOnDisk(location) == 1024 * 1024);
       // The zombie never sends more and never closes (default idle timeout: 30 s).
       long start = System.nanoTime();
       long offset = offsetOf(server.head(location));
@@ -71,16 +71,12 @@ class LockingTest {
 
   @Test
   void aStalledBodyIsCutAtTheIdleTimeoutAndWhatArrivedIsKept() throws Exception {
-    byte[] source = CrashRecoveryTest.randomBytes(SIZE, 5);
+    byte[] source = TestServer.randomBytes(SIZE, 5);
     try (TestServer server = TestServer.start("--server.idle-timeout=1s")) {
       String location = server.create(SIZE);
       try (RawPatch stalled = new RawPatch(URI.create(location), 0, SIZE)) {
         stalled.send(source, 0, 1024 * 1024);
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (offsetOf(server.head(location)) == 0 && System.currentTimeMillis() < deadline) {
-          Thread.sleep(100);
-        }
-        assertThat(offsetOf(server.head(location))).isEqualTo(1024 * 1024);
+        Poll.until("the stalled body is cut and kept", () -> offsetOf(server.head(location)) == 1024 * 1024);
       }
       finish(server, location, source);
     }
@@ -88,12 +84,12 @@ class LockingTest {
 
   @Test
   void aDeleteDuringAPatchTerminatesTheUpload() throws Exception {
-    byte[] source = CrashRecoveryTest.randomBytes(SIZE, 6);
+    byte[] source = TestServer.randomBytes(SIZE, 6);
     try (TestServer server = TestServer.start()) {
       String location = server.create(SIZE);
       try (RawPatch writing = new RawPatch(URI.create(location), 0, SIZE)) {
         writing.send(source, 0, 256 * 1024);
-        Thread.sleep(200);
+        Poll.until("the PATCH is being written", () -> server.bytesOnDisk(location) > 0);
         HttpResponse<String> deleted =
             server.send(server.tus(location).DELETE().build());
         assertThat(deleted.statusCode()).isEqualTo(204);

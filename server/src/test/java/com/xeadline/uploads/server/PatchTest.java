@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** PATCH: the core append, with every way a request can be wrong. */
 class PatchTest extends ServerPerClass {
-  private final byte[] source = CrashRecoveryTest.randomBytes(64 * 1024, 9);
+  private final byte[] source = TestServer.randomBytes(64 * 1024, 9);
 
   @Test
   void appendsInPiecesToAByteExactFile() throws Exception {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The same server on real PostgreSQL: migrations, both APIs, probing jobs; readiness and requests
  * answer 503 while the database is down, and all recovers when it is back, without a restart.
  */
-class PostgresTest {
+class PostgresIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
@@ -77,11 +77,7 @@ class PostgresTest {
 
       // It comes back on the same port: the same server recovers without a restart.
       pg = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false).setPort(port).start();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (get(server, "/readyz").statusCode() != 200 && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-      }
-      assertThat(get(server, "/readyz").statusCode()).isEqualTo(200);
+      Poll.until("ready again", () -> get(server, "/readyz").statusCode() == 200);
       assertThat(server.head(location).headers().firstValue("Upload-Offset")).hasValue(Integer.toString(clip.length));
     } finally {
       pg.close();

@@ -16,7 +16,7 @@ class RestartResumeTest {
 
   @Test
   void halfAnUploadSurvivesARestart() throws Exception {
-    byte[] source = CrashRecoveryTest.randomBytes(3 * 1024 * 1024 + 7, 8);
+    byte[] source = TestServer.randomBytes(3 * 1024 * 1024 + 7, 8);
     int half = source.length / 2;
     String path;
     try (TestServer first = TestServer.start(dataDir)) {

@@ -6,18 +6,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** SIGTERM lets a PATCH in flight finish, commits it, and exits 0. */
-class SigtermTest {
+class SigtermIT {
   @TempDir Path dataDir;
 
   @Test
   void aPatchInFlightFinishesAndTheServerExitsCleanly() throws Exception {
-    byte[] source = CrashRecoveryTest.randomBytes(4 * 1024 * 1024, 60);
+    byte[] source = TestServer.randomBytes(4 * 1024 * 1024, 60);
     HttpClient http = HttpClient.newHttpClient();
     String path;
     try (ChildServer server = ChildServer.start(dataDir, "--server.shutdown-timeout=20s")) {
@@ -28,9 +29,12 @@ class SigtermTest {
       path = URI.create(created.headers().firstValue("Location").orElseThrow()).getPath();
       try (RawPatch patch = new RawPatch(server.base().resolve(path), 0, source.length)) {
         patch.send(source, 0, 1024 * 1024);
-        Thread.sleep(300);
+        // The PATCH is in the server's hands once its first bytes are in the upload's file.
+        Path bytes = dataDir.resolve("uploads").resolve(path.substring(path.lastIndexOf('/') + 1) + ".bin");
+        Poll.until("the first bytes are written", () -> Files.exists(bytes) && Files.size(bytes) > 0);
         server.process.destroy(); // SIGTERM
-        Thread.sleep(500);
+        // Draining has begun once the listener is closed; the PATCH in flight must still finish.
+        Poll.until("the server stops accepting connections", server::refusesConnections);
         patch.send(source, 1024 * 1024, source.length - 1024 * 1024);
         assertThat(patch.status()).isEqualTo(204);
       }

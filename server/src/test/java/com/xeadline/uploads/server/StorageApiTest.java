@@ -23,7 +23,7 @@ class StorageApiTest extends ServerPerClass {
 
   @Test
   void chunksOutOfOrderInParallelAndTwiceMakeAByteExactFile() throws Exception {
-    byte[] source = CrashRecoveryTest.randomBytes(1_000_003, 20);
+    byte[] source = TestServer.randomBytes(1_000_003, 20);
     int total = 7;
     int chunkSize = (source.length + total - 1) / total;
     JsonNode init = json(post("/api/storage/init-chunked-upload", body("clip.mp4", source.length, "video/mp4", total)), 200);
@@ -160,7 +160,7 @@ class StorageApiTest extends ServerPerClass {
 
   @Test
   void aChunkedUploadIsVisibleThroughTusAndATusClientMayFinishIt() throws Exception {
-    byte[] source = CrashRecoveryTest.randomBytes(90, 21);
+    byte[] source = TestServer.randomBytes(90, 21);
     String id = init("a.mp4", 90, 3);
     uploadChunk(id, 0, Arrays.copyOf(source, 30));
     HttpResponse<String> head = server.head("/files/" + id);
@@ -196,7 +196,7 @@ class StorageApiTest extends ServerPerClass {
     JsonNode direct = json(get("/api/storage/get-direct-upload-url?fileName=dir%2Fclip.mp4&contentType=video/mp4"), 200);
     String uploadUrl = direct.get("uploadUrl").asText();
     assertThat(uploadUrl).startsWith(direct.get("url").asText() + "?grant=");
-    byte[] source = CrashRecoveryTest.randomBytes(1000, 22);
+    byte[] source = TestServer.randomBytes(1000, 22);
     HttpResponse<String> patched = server.patch(uploadUrl, 0, source, "Upload-Length", "1000");
     assertThat(patched.statusCode()).isEqualTo(204);
     assertThat(server.sendForBytes(HttpRequest.newBuilder(URI.create(direct.get("url").asText())).build()).body()).isEqualTo(source);

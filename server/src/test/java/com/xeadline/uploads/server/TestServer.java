@@ -25,16 +25,24 @@ import java.util.Map;
 final class TestServer implements AutoCloseable {
   final Path dataDir;
   final UploadsApp app;
+  /** A directory this class created is removed at close; one a test passed in is the test's. */
+  private final boolean ownsDataDir;
   final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
-  private TestServer(Path dataDir, UploadsApp app) {
+  private TestServer(Path dataDir, UploadsApp app, boolean ownsDataDir) {
     this.dataDir = dataDir;
     this.app = app;
+    this.ownsDataDir = ownsDataDir;
   }
 
   static TestServer start(String... flags) throws Exception {
-    return start(Files.createTempDirectory("uploads-test"), flags);
+    return start(Clock.systemUTC(), flags);
+  }
+
+  /** On a clock the test controls, in a data directory removed at close. */
+  static TestServer start(Clock clock, String... flags) throws Exception {
+    return start(Files.createTempDirectory("uploads-test"), null, clock, true, flags);
   }
 
   static TestServer start(Path dataDir, String... flags) throws Exception {
@@ -44,16 +52,16 @@ final class TestServer implements AutoCloseable {
   /** With {@code providers} instead of the configured storage (null: as configured). */
   static TestServer start(Path dataDir, com.xeadline.uploads.storage.StorageProviders providers, String... flags)
       throws Exception {
-    return start(dataDir, providers, Clock.systemUTC(), flags);
+    return start(dataDir, providers, Clock.systemUTC(), false, flags);
   }
 
   /** On a clock the test controls. */
   static TestServer start(Path dataDir, Clock clock, String... flags) throws Exception {
-    return start(dataDir, null, clock, flags);
+    return start(dataDir, null, clock, false, flags);
   }
 
   private static TestServer start(
-      Path dataDir, com.xeadline.uploads.storage.StorageProviders providers, Clock clock, String... flags)
+      Path dataDir, com.xeadline.uploads.storage.StorageProviders providers, Clock clock, boolean ownsDataDir, String... flags)
       throws Exception {
     List<String> all = new ArrayList<>();
     all.add("--server.port=0");
@@ -82,7 +90,7 @@ final class TestServer implements AutoCloseable {
     UploadsConfig config = new ConfigLoader(Map.of()).load(all);
     UploadsApp app =
         providers == null ? UploadsApp.start(config, clock) : UploadsApp.start(config, clock, providers);
-    return new TestServer(dataDir, app);
+    return new TestServer(dataDir, app, ownsDataDir);
   }
 
   URI uri(String path) {
@@ -133,6 +141,22 @@ final class TestServer implements AutoCloseable {
     return send(tus(location).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
   }
 
+  /** Reproducible pseudo-random bytes: a failing test can be run again with the same data. */
+  static byte[] randomBytes(int size, long seed) {
+    byte[] bytes = new byte[size];
+    new java.util.Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  /**
+   * The size of an unfinished upload's file (0 before it exists): evidence that the server holds
+   * the upload and has written what a PATCH sent so far.
+   */
+  long bytesOnDisk(String location) throws IOException {
+    Path file = dataDir.resolve("uploads").resolve(location.substring(location.lastIndexOf('/') + 1) + ".bin");
+    return Files.exists(file) ? Files.size(file) : 0;
+  }
+
   static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
@@ -144,5 +168,19 @@ final class TestServer implements AutoCloseable {
   @Override
   public void close() throws Exception {
     app.close();
+    if (ownsDataDir) {
+      deleteTree(dataDir);
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 }

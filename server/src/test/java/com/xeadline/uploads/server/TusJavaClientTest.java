@@ -22,7 +22,7 @@ class TusJavaClientTest {
 
   @Test
   void uploadsInChunksAndResumesWithANewClientAfterAnInterruption() throws Exception {
-    byte[] source = CrashRecoveryTest.randomBytes(SIZE, 7);
+    byte[] source = TestServer.randomBytes(SIZE, 7);
     Path file = dir.resolve("clip.mp4");
     Files.write(file, source);
     try (TestServer server = TestServer.start()) {

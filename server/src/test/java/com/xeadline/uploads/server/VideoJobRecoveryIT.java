@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A transcode job cut off by SIGKILL is claimed again after restart and stored exactly once. */
-class VideoJobRecoveryTest {
+class VideoJobRecoveryIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] FLAGS = {
     "--video.probe=true", "--video.renditions=big:1280x720@1500k", "--jobs.lease=2s", "--jobs.workers=1"

@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** 1 GiB into the GCS provider inside a 128 MiB heap: the write path is bounded. */
-class GcsMemoryTest {
+class GcsMemoryIT {
   @Test
   void aGibibyteFitsThroughA128MibHeap() throws Exception {
     long size = 1L << 30;
