@@ -60,6 +60,8 @@ final class HttpServerFactory {
           "X-RateLimit-Reset",
           "Retry-After");
 
+  static final int ACCEPT_QUEUE = 1024;
+
   private HttpServerFactory() {}
 
   static Server create(UploadsConfig config, Handler application) {
@@ -80,6 +82,9 @@ final class HttpServerFactory {
     connector.setHost(config.server().host());
     connector.setPort(config.server().port());
     connector.setIdleTimeout(config.server().idleTimeout().toMillis());
+    // The JDK's default listen backlog is 50: a burst of a thousand clients reconnecting after a
+    // network blip overflows it and sees resets. The kernel caps this at net.core.somaxconn.
+    connector.setAcceptQueueSize(ACCEPT_QUEUE);
     server.addConnector(connector);
 
     CrossOriginHandler cors = new CrossOriginHandler();
