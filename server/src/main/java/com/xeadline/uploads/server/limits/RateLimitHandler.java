@@ -36,6 +36,9 @@ public final class RateLimitHandler extends Handler.Wrapper {
     this.buckets = buckets;
     this.metrics = metrics;
     this.rates = Map.of(Kind.CREATION, limits.creations(), Kind.WRITE, limits.writes(), Kind.PROBE, limits.probes());
+    for (Kind kind : Kind.values()) {
+      refusals(kind); // present at 0 from the start, for dashboards
+    }
   }
 
   @Override
@@ -57,7 +60,7 @@ public final class RateLimitHandler extends Handler.Wrapper {
       return super.handle(request, response, callback);
     }
     long retryAfter = Math.max(1, ceilSeconds(probe.getNanosToWaitForRefill()));
-    metrics.counter("ratelimit.refusals", "kind", kind.name().toLowerCase(java.util.Locale.ROOT)).increment();
+    refusals(kind).increment();
     response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(retryAfter));
     String detail = "Too many " + kind.name().toLowerCase() + " requests: " + rate.count() + " per " + rate.period() + "; retry in " + retryAfter + " s";
     return EarlyRefusal.send(
@@ -92,5 +95,9 @@ public final class RateLimitHandler extends Handler.Wrapper {
 
   private static long ceilSeconds(long nanos) {
     return (nanos + 999_999_999L) / 1_000_000_000L;
+  }
+
+  private io.micrometer.core.instrument.Counter refusals(Kind kind) {
+    return metrics.counter("ratelimit.refusals", "kind", kind.name().toLowerCase(java.util.Locale.ROOT));
   }
 }

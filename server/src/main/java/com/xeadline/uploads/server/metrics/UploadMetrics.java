@@ -29,6 +29,16 @@ public final class UploadMetrics implements UploadEvents, UploadFinishedListener
             .maximumExpectedValue(Duration.ofMinutes(10))
             .register(registry);
     registry.gauge("uploads.in.flight", inFlight);
+    // Every series exists from the start at 0, so dashboards and rate() see the first event.
+    for (String api : new String[] {"tus", "json"}) {
+      registry.counter("upload.creations", "api", api);
+      registry.counter("upload.completions", "api", api);
+      registry.counter("upload.terminations", "api", api);
+    }
+    registry.counter("upload.failures");
+    for (String quota : new String[] {"uploads-per-day", "bytes"}) {
+      registry.counter("quota.refusals", "quota", quota);
+    }
   }
 
   /** tus, or json for uploads made through the legacy API. */
