@@ -15,8 +15,8 @@ import org.eclipse.jetty.util.Fields;
 /**
  * Who is calling, decided once for both APIs: a valid Bearer JWT (its sub is the user id), or a
  * direct-upload grant in the query of the one upload it was made for (writing it and asking its
- * offset only). Everything else but the
- * probes, health and tus capability discovery is refused with 401 and an RFC 6750 challenge.
+ * offset only). Everything else but the probes, health and tus capability discovery is refused
+ * with 401 and an RFC 6750 challenge.
  */
 public final class AuthHandler extends Handler.Wrapper {
   /** Request attribute holding the caller's user id. */
@@ -97,8 +97,8 @@ public final class AuthHandler extends Handler.Wrapper {
       return EarlyRefusal.send(request, response, callback, 403, "Forbidden", "The upload grant is invalid or has expired", "");
     }
     if (!grantAllows(request)) {
-      return EarlyRefusal.send(
-          request, response, callback, 403, "Forbidden", "An upload grant lets a client write its upload and ask its offset, nothing else", "");
+      return EarlyRefusal.send(request, response, callback, 403, "Forbidden",
+          "An upload grant lets a client write its upload and ask its offset, nothing else", "");
     }
     request.setAttribute(USER, granted.get().userId());
     return super.handle(request, response, callback);
