@@ -85,6 +85,7 @@ class AuthTest {
     bad.put("wrong issuer", hs256(SECRET, c -> c.issuer("https://evil.example")));
     bad.put("wrong audience", hs256(SECRET, c -> c.audience("someone-else")));
     bad.put("no subject", hs256(SECRET, c -> c.subject(null)));
+    bad.put("numeric subject", hs256(SECRET, c -> c.claim("sub", 12345)));
     bad.put("no expiry", hs256(SECRET, c -> c.expirationTime(null)));
 
     List<String> failures = new ArrayList<>();
@@ -172,14 +173,61 @@ class AuthTest {
 
   @Test
   void aGrantOpensExactlyItsUploadWithoutABearerToken() throws Exception {
-    HttpResponse<String> direct =
-        server.send(HttpRequest.newBuilder(server.uri("/api/storage/get-direct-upload-url?fileName=a.mp4&contentType=video/mp4"))
-            .header("Authorization", "Bearer " + token("alice")).build());
-    String uploadUrl = new ObjectMapper().readTree(direct.body()).get("uploadUrl").asText();
+    String uploadUrl = directUploadUrl();
     assertThat(server.patch(uploadUrl, 0, new byte[7], "Upload-Length", "7").statusCode()).isEqualTo(204);
     String grant = uploadUrl.substring(uploadUrl.indexOf("?grant="));
     String other = create(token("alice"));
-    assertThat(server.head(other + grant).statusCode()).isEqualTo(401);
+    assertThat(server.head(other + grant).statusCode()).isEqualTo(403);
+    assertThat(server.patch(other + grant, 0, new byte[5]).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void aGrantWritesItsUploadAndAsksItsOffsetAndNothingElse() throws Exception {
+    String uploadUrl = directUploadUrl();
+    String location = uploadUrl.substring(0, uploadUrl.indexOf('?'));
+    assertThat(server.patch(uploadUrl, 0, new byte[] {1, 2, 3}).statusCode()).isEqualTo(204);
+    HttpResponse<String> head = server.head(uploadUrl);
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValue("Upload-Offset")).hasValue("3");
+    // As tus-java-client sends it: POST with X-HTTP-Method-Override.
+    HttpResponse<String> overridden =
+        server.send(server.tus(uploadUrl).header("X-HTTP-Method-Override", "PATCH").header("Upload-Offset", "3")
+            .header("Upload-Length", "5").header("Content-Type", "application/offset+octet-stream")
+            .POST(BodyPublishers.ofByteArray(new byte[] {4, 5})).build());
+    assertThat(overridden.statusCode()).isEqualTo(204);
+
+    assertThat(server.send(HttpRequest.newBuilder(URI.create(uploadUrl)).build()).statusCode()).isEqualTo(403);
+    assertThat(server.send(server.tus(uploadUrl).DELETE().build()).statusCode()).isEqualTo(403);
+    assertThat(server.send(server.tus(uploadUrl).header("X-HTTP-Method-Override", "DELETE").POST(BodyPublishers.noBody()).build())
+        .statusCode()).isEqualTo(403);
+    assertThat(server.send(server.tus(uploadUrl).header("X-HTTP-Method-Override", "DELETE").header("Upload-Offset", "5")
+        .header("Content-Type", "application/offset+octet-stream").method("PATCH", BodyPublishers.noBody()).build())
+        .statusCode()).isEqualTo(403);
+    HttpResponse<byte[]> owner =
+        server.sendForBytes(HttpRequest.newBuilder(URI.create(location)).header("Authorization", "Bearer " + token("alice")).build());
+    assertThat(owner.statusCode()).isEqualTo(200);
+    assertThat(owner.body()).containsExactly(1, 2, 3, 4, 5);
+  }
+
+  @Test
+  void aTamperedGrantIs403EvenBesideAValidToken() throws Exception {
+    String uploadUrl = directUploadUrl();
+    String tampered = uploadUrl.substring(0, uploadUrl.length() - 2) + (uploadUrl.endsWith("AA") ? "BB" : "AA");
+    HttpResponse<String> head = server.head(tampered);
+    assertThat(head.statusCode()).isEqualTo(403);
+    assertThat(head.headers().firstValue("Tus-Resumable")).hasValue("1.0.0");
+    assertThat(server.patch(tampered, 0, new byte[3]).statusCode()).isEqualTo(403);
+    assertThat(server.send(server.tus(tampered).header("Authorization", "Bearer " + token("alice"))
+        .method("HEAD", BodyPublishers.noBody()).build()).statusCode()).isEqualTo(403);
+    assertThat(server.head(uploadUrl.substring(0, uploadUrl.indexOf('?')) + "?grant=").statusCode()).isEqualTo(403);
+  }
+
+  private static String directUploadUrl() throws Exception {
+    HttpResponse<String> direct =
+        server.send(HttpRequest.newBuilder(server.uri("/api/storage/get-direct-upload-url?fileName=a.mp4&contentType=video/mp4"))
+            .header("Authorization", "Bearer " + token("alice")).build());
+    assertThat(direct.statusCode()).isEqualTo(200);
+    return new ObjectMapper().readTree(direct.body()).get("uploadUrl").asText();
   }
 
   @Test

@@ -147,9 +147,62 @@ class PatchTest extends ServerPerClass {
     assertOffset(location, 0);
   }
 
+  @Test
+  void anEmptyPatchAtTheEndOfAFinishedUploadAnswers204WithItsOffset() throws Exception {
+    // What tus-java-client sends when the size is a whole number of chunks: one more empty PATCH.
+    String location = server.create(source.length);
+    assertThat(server.patch(location, 0, source).statusCode()).isEqualTo(204);
+    awaitPublished(location);
+    HttpResponse<String> empty = server.patch(location, source.length, new byte[0]);
+    assertThat(empty.statusCode()).isEqualTo(204);
+    assertThat(empty.headers().firstValue("Upload-Offset")).hasValue(Integer.toString(source.length));
+    assertThat(server.patch(location, source.length, new byte[1]).statusCode()).isEqualTo(413);
+    HttpResponse<String> chunkedByte =
+        server.send(
+            server.tus(location)
+                .header("Upload-Offset", Integer.toString(source.length))
+                .header("Content-Type", "application/offset+octet-stream")
+                .method("PATCH", BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[1])))
+                .build());
+    assertThat(chunkedByte.statusCode()).isEqualTo(413);
+    assertDownloadedEquals(location, source);
+  }
+
+  @Test
+  void anEmptyPatchDeclaringADeferredLengthAtTheOffsetFinishesTheUpload() throws Exception {
+    // What tus-js-client sends when a stream of unknown length ends on a chunk boundary.
+    HttpResponse<String> created =
+        server.send(server.tus("/files/").header("Upload-Defer-Length", "1").POST(BodyPublishers.noBody()).build());
+    String location = created.headers().firstValue("Location").orElseThrow();
+    assertThat(server.patch(location, 0, source).statusCode()).isEqualTo(204);
+    HttpResponse<String> last = server.patch(location, source.length, new byte[0], "Upload-Length", Integer.toString(source.length));
+    assertThat(last.statusCode()).isEqualTo(204);
+    assertThat(last.headers().firstValue("Upload-Offset")).hasValue(Integer.toString(source.length));
+    awaitPublished(location);
+    assertDownloadedEquals(location, source);
+  }
+
+  @Test
+  void refusesARepeatedUploadOffsetWithDifferentValues() throws Exception {
+    String location = server.create(source.length);
+    assertThat(server.patch(location, 0, Arrays.copyOf(source, 10), "Upload-Offset", "5").statusCode()).isEqualTo(400);
+    assertThat(server.patch(location, 0, Arrays.copyOf(source, 10), "Upload-Offset", "0").statusCode()).isEqualTo(204);
+    assertThat(server.patch(location, 10, Arrays.copyOfRange(source, 10, 20), "Upload-Offset", "0").statusCode()).isEqualTo(400);
+    assertOffset(location, 10);
+  }
+
+  /** A finished upload's local file is handed to storage and removed; the tests above need it gone. */
+  private static void awaitPublished(String location) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (Files.exists(fileOf(location)) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(fileOf(location)).doesNotExist();
+  }
+
   private static void assertOffset(String location, long expected) throws Exception {
     HttpResponse<String> head = server.head(location);
-    assertThat(head.statusCode()).isEqualTo(204);
+    assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.headers().firstValue("Upload-Offset")).hasValue(Long.toString(expected));
   }
 

@@ -29,6 +29,9 @@ class PostTest extends ServerPerClass {
         Arguments.of("metadata not base64", "/files/", new String[] {"Tus-Resumable", "1.0.0", "Upload-Length", "10", "Upload-Metadata", "filename ***"}, 400),
         Arguments.of("metadata key twice", "/files/", new String[] {"Tus-Resumable", "1.0.0", "Upload-Length", "10", "Upload-Metadata", "a YQ==,a Yg=="}, 400),
         Arguments.of("bad Upload-Concat", "/files/", new String[] {"Tus-Resumable", "1.0.0", "Upload-Length", "10", "Upload-Concat", "whole"}, 400),
+        Arguments.of("Upload-Length twice, different", "/files/", new String[] {"Tus-Resumable", "1.0.0", "Upload-Length", "10", "Upload-Length", "-1"}, 400),
+        Arguments.of("Upload-Length twice, both valid", "/files/", new String[] {"Tus-Resumable", "1.0.0", "Upload-Length", "10", "Upload-Length", "11"}, 400),
+        Arguments.of("Upload-Defer-Length twice", "/files/", new String[] {"Tus-Resumable", "1.0.0", "Upload-Defer-Length", "1", "Upload-Defer-Length", "2"}, 400),
         Arguments.of("POST to an upload", "/files/00000000-0000-0000-0000-000000000000", new String[] {"Tus-Resumable", "1.0.0", "Upload-Length", "10"}, 405));
   }
 
@@ -54,8 +57,9 @@ class PostTest extends ServerPerClass {
       String location = created.headers().firstValue("Location").orElseThrow();
       assertThat(location).matches("http://127\\.0\\.0\\.1:" + server.app.port() + "/files/[0-9a-f-]{36}");
       assertThat(created.headers().firstValue("Upload-Expires")).isPresent();
+      assertThat(created.headers().firstValue("Upload-Offset")).hasValue("0");
       HttpResponse<String> head = server.head(location);
-      assertThat(head.statusCode()).isEqualTo(204);
+      assertThat(head.statusCode()).isEqualTo(200);
       assertThat(head.headers().firstValue("Upload-Offset")).hasValue("0");
       assertThat(head.headers().firstValue("Upload-Length")).hasValue("5");
     }
@@ -73,6 +77,7 @@ class PostTest extends ServerPerClass {
     HttpResponse<String> created =
         server.send(server.tus("/files/").header("Upload-Defer-Length", "1").POST(BodyPublishers.noBody()).build());
     assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(created.headers().firstValue("Upload-Offset")).hasValue("0");
     String location = created.headers().firstValue("Location").orElseThrow();
     HttpResponse<String> head = server.head(location);
     assertThat(head.headers().firstValue("Upload-Defer-Length")).hasValue("1");

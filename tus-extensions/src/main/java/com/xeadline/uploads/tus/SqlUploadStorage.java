@@ -223,6 +223,9 @@ public final class SqlUploadStorage implements UploadStorageService {
    */
   public UploadRow appendBody(UploadRow row, InputStream body, BodyCheck check)
       throws IOException, TusException {
+    if (row.isFinished()) {
+      return finishedBody(row, body, check);
+    }
     String id = row.id();
     long start = row.offset();
     long limit = (row.length() != null ? row.length() : deferredLengthCap(row)) - start;
@@ -312,6 +315,20 @@ public final class SqlUploadStorage implements UploadStorageService {
       notifyFinished(updated);
     }
     return updated;
+  }
+
+  /**
+   * A body for an upload that is already complete: clients send an empty PATCH at the final offset
+   * when the size is a whole number of their chunks (or a stream ends on a chunk boundary). Its
+   * file may already be published away, so the answer comes from the row alone.
+   */
+  private static UploadRow finishedBody(UploadRow row, InputStream body, BodyCheck check)
+      throws IOException, TusException {
+    if (body.read() >= 0) {
+      throw new TusException(413, TOO_LARGE);
+    }
+    check.verify();
+    return row;
   }
 
   /**

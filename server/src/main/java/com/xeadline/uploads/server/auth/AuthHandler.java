@@ -2,6 +2,7 @@ package com.xeadline.uploads.server.auth;
 
 import com.xeadline.uploads.server.EarlyRefusal;
 import com.xeadline.uploads.tus.UploadRow;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
@@ -13,8 +14,9 @@ import org.eclipse.jetty.util.Fields;
 
 /**
  * Who is calling, decided once for both APIs: a valid Bearer JWT (its sub is the user id), or a
- * direct-upload grant in the query of the one upload it was made for. Everything else but the
- * probes, health and tus capability discovery is refused with 401 and an RFC 6750 challenge.
+ * direct-upload grant in the query of the one upload it was made for (writing it and asking its
+ * offset only). Everything else but the probes, health and tus capability discovery is refused
+ * with 401 and an RFC 6750 challenge.
  */
 public final class AuthHandler extends Handler.Wrapper {
   /** Request attribute holding the caller's user id. */
@@ -27,6 +29,7 @@ public final class AuthHandler extends Handler.Wrapper {
 
   private static final Set<String> OPEN_PATHS =
       Set.of("/healthz", "/readyz", "/metrics", "/api/storage/network-test", "/api/openapi.json");
+  private static final Set<String> GRANTED_METHODS = Set.of("PATCH", "HEAD");
   private static final String REALM = "Bearer realm=\"xeadline-uploads\"";
 
   private final JwtVerifier verifier;
@@ -48,14 +51,17 @@ public final class AuthHandler extends Handler.Wrapper {
         || isUploadPageAsset(request.getMethod(), path)) {
       return super.handle(request, response, callback);
     }
-    Optional<UploadRow> granted = grantedUpload(request, path);
-    if (granted.isEmpty() && publicFinals && "GET".equals(request.getMethod()) && path.startsWith("/files/")
-        && request.getHeaders().get(HttpHeader.AUTHORIZATION) == null) {
-      granted = grants.finished(path.substring("/files/".length()));
+    String grant = grantOf(request, path);
+    if (grant != null) {
+      return handleGranted(request, response, callback, path, grant);
     }
-    if (granted.isPresent()) {
-      request.setAttribute(USER, granted.get().userId());
-      return super.handle(request, response, callback);
+    if (publicFinals && "GET".equals(request.getMethod()) && path.startsWith("/files/")
+        && request.getHeaders().get(HttpHeader.AUTHORIZATION) == null) {
+      Optional<UploadRow> finished = grants.finished(path.substring("/files/".length()));
+      if (finished.isPresent()) {
+        request.setAttribute(USER, finished.get().userId());
+        return super.handle(request, response, callback);
+      }
     }
     String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -79,13 +85,45 @@ public final class AuthHandler extends Handler.Wrapper {
         && !path.equals("/files");
   }
 
-  private Optional<UploadRow> grantedUpload(Request request, String path) {
+  /**
+   * A grant decides alone, whatever else the request carries: a genuine, current one lets its
+   * upload be written and its offset asked (PATCH, HEAD, also as POST with X-HTTP-Method-Override),
+   * nothing else; a forged, expired or misplaced one is 403.
+   */
+  private boolean handleGranted(Request request, Response response, Callback callback, String path, String grant)
+      throws Exception {
+    Optional<UploadRow> granted = grants.granted(path.substring("/files/".length()), grant);
+    if (granted.isEmpty()) {
+      return EarlyRefusal.send(request, response, callback, 403, "Forbidden", "The upload grant is invalid or has expired", "");
+    }
+    if (!grantAllows(request)) {
+      return EarlyRefusal.send(request, response, callback, 403, "Forbidden",
+          "An upload grant lets a client write its upload and ask its offset, nothing else", "");
+    }
+    request.setAttribute(USER, granted.get().userId());
+    return super.handle(request, response, callback);
+  }
+
+  /**
+   * Whether the method tus will act on is one a grant allows. tus-java-server honours
+   * X-HTTP-Method-Override on any request (clients behind restrictive proxies send POST with it),
+   * so both the method and the override must be allowed.
+   */
+  private static boolean grantAllows(Request request) {
+    String override = request.getHeaders().get("X-HTTP-Method-Override");
+    if (override == null || override.isBlank()) {
+      return GRANTED_METHODS.contains(request.getMethod());
+    }
+    return GRANTED_METHODS.contains(override.trim().toUpperCase(Locale.ROOT))
+        && (GRANTED_METHODS.contains(request.getMethod()) || "POST".equals(request.getMethod()));
+  }
+
+  private static String grantOf(Request request, String path) {
     if (!path.startsWith("/files/") || request.getHttpURI().getQuery() == null) {
-      return Optional.empty();
+      return null;
     }
     Fields query = Request.extractQueryParameters(request);
-    String grant = query.getValue("grant");
-    return grant == null ? Optional.empty() : grants.granted(path.substring("/files/".length()), grant);
+    return query.getValue("grant");
   }
 
   private static boolean refuse(

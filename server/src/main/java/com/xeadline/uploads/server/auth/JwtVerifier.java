@@ -75,7 +75,10 @@ public final class JwtVerifier {
     try {
       JWTClaimsSet verified = isEdDsa(token) ? verifyEdDsa(token) : processor.process(token, null);
       String subject = verified.getSubject();
-      if (subject == null || subject.isBlank() || subject.length() > 255) {
+      // nimbus turns a numeric sub into text; RFC 7519 makes sub a string, and {"sub":12345}
+      // must not pass as user "12345" (an issuer's numeric ids are not its user names).
+      if (!(SignedJWT.parse(token).getPayload().toJSONObject().get("sub") instanceof String)
+          || subject == null || subject.isBlank() || subject.length() > 255) {
         throw new InvalidTokenException("The token has no usable sub claim");
       }
       return subject;

@@ -75,9 +75,13 @@ final class CreationPostHandler extends AbstractRequestHandler {
     response.setStatus(HttpServletResponse.SC_CREATED);
     if (concat.type() == UploadType.CONCATENATED) {
       concatenation.tryComplete(row);
-    } else if (TusHeaders.hasBody(request)) {
-      row = storage.appendBody(row, request.getContentInputStream(), new ChecksumBodyCheck(request));
-      response.setHeader(HttpHeader.UPLOAD_OFFSET, Long.toString(row.offset()));
+      return;
     }
+    if (TusHeaders.hasBody(request)) {
+      row = storage.appendBody(row, request.getContentInputStream(), new ChecksumBodyCheck(request));
+    }
+    // On every 201, body or not, as tusd does: some clients (tus-js-client with a deferred length
+    // and uploadDataDuringCreation) read it unconditionally.
+    response.setHeader(HttpHeader.UPLOAD_OFFSET, Long.toString(row.offset()));
   }
 }

@@ -16,7 +16,6 @@ import me.desair.tus.server.checksum.ChecksumOptionsRequestHandler;
 import me.desair.tus.server.checksum.validation.ChecksumAlgorithmValidator;
 import me.desair.tus.server.concatenation.ConcatenationHeadRequestHandler;
 import me.desair.tus.server.core.CoreDefaultResponseHeadersHandler;
-import me.desair.tus.server.core.CoreHeadRequestHandler;
 import me.desair.tus.server.core.CoreOptionsRequestHandler;
 import me.desair.tus.server.core.validation.HttpMethodValidator;
 import me.desair.tus.server.core.validation.IdExistsValidator;
@@ -75,6 +74,7 @@ public final class TusService extends TusFileUploadService {
         List.of(HttpMethod.OPTIONS, HttpMethod.HEAD, HttpMethod.PATCH),
         List.of(
             new HttpMethodValidator(),
+            new RepeatedHeaderValidator(),
             new TusResumableValidator(),
             new IdExistsValidator(),
             new PatchRequestValidator(storage),
@@ -82,7 +82,7 @@ public final class TusService extends TusFileUploadService {
         List.of(
             new CoreDefaultResponseHeadersHandler(),
             new TusVersionOnErrorHandler(),
-            new CoreHeadRequestHandler(),
+            new HeadRequestHandler(),
             new PatchRequestHandler(storage),
             new CoreOptionsRequestHandler()));
   }
