@@ -60,7 +60,7 @@ class TusJavaClientTest {
     // The client ends such a file with an empty PATCH at the final offset, after the upload is
     // already finished and published.
     int chunk = 256 * 1024;
-    byte[] source = CrashRecoveryTest.randomBytes(8 * chunk, 11);
+    byte[] source = TestServer.randomBytes(8 * chunk, 11);
     Path file = dir.resolve("whole.mp4");
     Files.write(file, source);
     try (TestServer server = TestServer.start()) {
