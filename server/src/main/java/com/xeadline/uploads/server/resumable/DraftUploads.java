@@ -27,6 +27,7 @@ import org.eclipse.jetty.http.HttpFields;
  * recommended handling of a client that resumes while its old request lingers).
  */
 public final class DraftUploads {
+  private static final Duration HEAD_GRACE = Duration.ofMillis(500);
   private final SqlUploadStorage storage;
   private final UploadLocks locks;
   private final PublicUrls urls;
@@ -100,6 +101,7 @@ public final class DraftUploads {
   void head(HttpServletRequest request, HttpServletResponse response, InteropVersion version, String owner, Runnable cut)
       throws DraftProblem {
     String id = owned(request, owner).id();
+    awaitUnlocked(id);
     try (UploadLocks.Lease lease = locks.acquire(id, lockWait, cut)) {
       UploadRow row = owned(request, owner);
       response.setStatus(HttpServletResponse.SC_NO_CONTENT);
@@ -107,6 +109,23 @@ public final class DraftUploads {
       describe(response, version, row);
     } catch (UploadAlreadyLockedException e) {
       throw new DraftProblem(423, e.getMessage());
+    }
+  }
+
+  /**
+   * A client that lost its connection usually asks for the offset at once, while the server is
+   * still reading what the connection delivered before it closed. Cutting that request now would
+   * drop those bytes; it is given a moment to end by itself first.
+   */
+  private void awaitUnlocked(String id) {
+    long deadline = System.nanoTime() + HEAD_GRACE.toNanos();
+    while (locks.isLocked(id) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
