@@ -133,6 +133,10 @@ public final class DraftCreations {
     if (name != null && !name.isBlank()) {
       metadata.put("filename", name);
     }
+    String digest = request.getHeader(ReprDigestCheck.HEADER);
+    if (ReprDigestCheck.parse(digest).isPresent()) {
+      metadata.put(ReprDigestCheck.METADATA_KEY, digest.trim());
+    }
     return metadata;
   }
 

@@ -12,7 +12,9 @@ import com.xeadline.uploads.tus.protocol.PublicUrls;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
+import java.util.Optional;
 import me.desair.tus.server.exception.TusException;
 import me.desair.tus.server.exception.UploadAlreadyLockedException;
 import me.desair.tus.server.upload.UploadId;
@@ -166,9 +168,16 @@ public final class DraftUploads {
       row = declare(row, length);
     }
     if (DraftCreations.hasContent(request)) {
+      ReprDigestCheck digest = digestCheck(request, row, complete);
+      InputStream body = digest == null ? request.getInputStream() : digest.wrap(request.getInputStream());
       try {
-        row = storage.appendBody(row, request.getInputStream(), BodyCheck.NONE);
+        row = storage.appendBody(row, body, digest == null ? BodyCheck.NONE : digest);
       } catch (TusException e) {
+        if (digest != null && digest.failed()) {
+          // The representation is not what the client meant to send: resending the rest cannot fix it.
+          storage.fail(row.id(), e.getMessage());
+          throw new DraftProblem(400, e.getMessage());
+        }
         throw problemOf(e, row);
       }
     }
@@ -183,6 +192,21 @@ public final class DraftUploads {
       }
     }
     return row;
+  }
+
+  /**
+   * A Repr-Digest check for content that may end the upload, with the digest this request sends
+   * or the one its creation sent; null when there is none or the upload cannot end here.
+   */
+  private ReprDigestCheck digestCheck(HttpServletRequest request, UploadRow row, boolean complete) throws IOException {
+    String header = request.getHeader(ReprDigestCheck.HEADER);
+    if (header == null && row.metadata() != null) {
+      header = row.metadata().get(ReprDigestCheck.METADATA_KEY);
+    }
+    Optional<ReprDigestCheck.Expected> expected = ReprDigestCheck.parse(header);
+    long contentLength = request.getContentLengthLong();
+    boolean mayEnd = complete || (row.length() != null && contentLength >= 0 && row.offset() + contentLength == row.length());
+    return expected.isPresent() && mayEnd ? ReprDigestCheck.over(expected.get(), storage.files(), row, complete) : null;
   }
 
   private UploadRow declare(UploadRow row, long length) throws DraftProblem {
@@ -246,7 +270,7 @@ public final class DraftUploads {
   /** The caller's live upload the request's URI names; 404 otherwise. */
   private UploadRow owned(HttpServletRequest request, String owner) throws DraftProblem {
     String id = storage.readId(request.getRequestURI());
-    return (id == null ? java.util.Optional.<UploadRow>empty() : storage.findOwned(id, owner))
+    return (id == null ? Optional.<UploadRow>empty() : storage.findOwned(id, owner))
         .orElseThrow(() -> new DraftProblem(404, "The upload " + request.getRequestURI() + " was not found"));
   }
 
