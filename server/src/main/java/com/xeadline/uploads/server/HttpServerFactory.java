@@ -1,6 +1,7 @@
 package com.xeadline.uploads.server;
 
 import com.xeadline.uploads.config.UploadsConfig;
+import com.xeadline.uploads.server.resumable.ResumableUploadFilter;
 import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -90,8 +91,8 @@ final class HttpServerFactory {
     CrossOriginHandler cors = new CrossOriginHandler();
     cors.setAllowedOriginPatterns(originPatterns(config.cors()));
     cors.setAllowedMethods(Set.of("GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"));
-    cors.setAllowedHeaders(TUS_REQUEST_HEADERS);
-    cors.setExposedHeaders(TUS_RESPONSE_HEADERS);
+    cors.setAllowedHeaders(union(TUS_REQUEST_HEADERS, ResumableUploadFilter.CORS_REQUEST_HEADERS));
+    cors.setExposedHeaders(union(TUS_RESPONSE_HEADERS, ResumableUploadFilter.CORS_RESPONSE_HEADERS));
     cors.setAllowCredentials(false);
     cors.setPreflightMaxAge(Duration.ofDays(1));
     cors.setHandler(application);
@@ -100,6 +101,10 @@ final class HttpServerFactory {
     server.setHandler(graceful);
     server.setStopTimeout(config.server().shutdownTimeout().toMillis());
     return server;
+  }
+
+  private static Set<String> union(Set<String> tus, Set<String> draft) {
+    return java.util.stream.Stream.concat(tus.stream(), draft.stream()).collect(Collectors.toSet());
   }
 
   private static Set<String> originPatterns(UploadsConfig.Cors cors) {

@@ -27,6 +27,9 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.xeadline.uploads.server.storage.LocalStorageProvider;
+import com.xeadline.uploads.server.resumable.DraftCreations;
+import com.xeadline.uploads.server.resumable.DraftUploads;
+import com.xeadline.uploads.server.resumable.ResumableUploadFilter;
 import com.xeadline.uploads.storage.FinalsPublisher;
 import com.xeadline.uploads.storage.StorageProviders;
 import java.util.List;
@@ -217,6 +220,14 @@ public final class UploadsApp implements AutoCloseable {
       context.addFilter(new FilterHolder(new RequestLogFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
       GrantAccess grantAccess = new GrantAccess(grants, storage);
       context.addServlet(new ServletHolder("tus", new TusServlet(tus, grantAccess)), UPLOAD_PATH + "/*");
+      // Requests of the IETF resumable-upload draft are answered here, on the same uploads, before tus.
+      PublicUrls draftUrls = new PublicUrls(config.server().trustProxy(), UPLOAD_PATH);
+      DraftCreations draftCreations = new DraftCreations(storage, rules, draftUrls);
+      DraftUploads draftUploads = new DraftUploads(storage, locks, draftCreations, draftUrls, config.tus().lockWait());
+      context.addFilter(
+          new FilterHolder(new ResumableUploadFilter(draftUploads, draftCreations)),
+          UPLOAD_PATH + "/*",
+          EnumSet.of(DispatcherType.REQUEST));
       context.addServlet(new ServletHolder("health", new HealthServlet(database.jdbi())), "/healthz");
       context.addServlet(
           new ServletHolder(
