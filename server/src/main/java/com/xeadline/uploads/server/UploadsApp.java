@@ -201,6 +201,8 @@ public final class UploadsApp implements AutoCloseable {
               storage,
               sessions,
               chunks,
+              locks,
+              config.tus().lockWait(),
               rules,
               config.rules().maxChunkSize(),
               config.tus().expiration(),
