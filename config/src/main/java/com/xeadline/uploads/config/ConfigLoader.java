@@ -228,7 +228,8 @@ public final class ConfigLoader {
             jwks.isEmpty() ? null : Path.of(jwks).toAbsolutePath(),
             raw.get(ConfigOption.AUTH_ISSUER.key()).trim(),
             raw.get(ConfigOption.AUTH_AUDIENCE.key()).trim(),
-            v.get(ConfigOption.AUTH_SKEW, ConfigValues::parseDuration, java.time.Duration.ofSeconds(30)));
+            v.get(ConfigOption.AUTH_SKEW, ConfigValues::parseDuration, java.time.Duration.ofSeconds(30)),
+            new Secret(raw.get(ConfigOption.NEXTAUTH_SECRET.key())));
 
     UploadsConfig.Rate fallbackRate = new UploadsConfig.Rate(1, java.time.Duration.ofMinutes(1));
     UploadsConfig.Limits limits =

@@ -157,6 +157,12 @@ public record ConfigOption(String key, String env, String defaultValue, String d
   public static final ConfigOption AUTH_SKEW =
       new ConfigOption(
           "auth.clock-skew", "UPLOADS_AUTH_CLOCK_SKEW", "30s", "Tolerance for exp and nbf");
+  public static final ConfigOption NEXTAUTH_SECRET =
+      new ConfigOption(
+          "auth.nextauth-secret",
+          "NEXTAUTH_SECRET",
+          "",
+          "The app's NEXTAUTH_SECRET: accept its next-auth v4 / Auth.js v5 session cookies (and the same tokens as Bearer); the user id is their sub");
   public static final ConfigOption QUOTA_UPLOADS =
       new ConfigOption(
           "quota.uploads-per-day",
@@ -300,6 +306,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           AUTH_ISSUER,
           AUTH_AUDIENCE,
           AUTH_SKEW,
+          NEXTAUTH_SECRET,
           QUOTA_UPLOADS,
           QUOTA_BYTES,
           LIMIT_CREATIONS,
@@ -323,6 +330,6 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           LOCK_LEASE);
 
   public boolean isSecret() {
-    return this == DATABASE_PASSWORD || this == AUTH_SECRET;
+    return this == DATABASE_PASSWORD || this == AUTH_SECRET || this == NEXTAUTH_SECRET;
   }
 }

@@ -54,10 +54,17 @@ public record UploadsConfig(
 
   /**
    * {@code open} is auth.mode=none. Without a secret or a JWKS file, the server generates a
-   * secret in the data directory.
+   * secret in the data directory. {@code nextAuthSecret}, when set, also admits the app's
+   * next-auth sessions.
    */
   public record Auth(
-      boolean open, Secret hmacSecret, Path jwksFile, String issuer, String audience, Duration clockSkew) {}
+      boolean open,
+      Secret hmacSecret,
+      Path jwksFile,
+      String issuer,
+      String audience,
+      Duration clockSkew,
+      Secret nextAuthSecret) {}
 
   /** {@code count} requests per {@code period}, refilled continuously. */
   public record Rate(long count, Duration period) {}
