@@ -87,7 +87,13 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "database.url",
           "DATABASE_URL",
           "jdbc:h2:file:" + DATA_DIR_PLACEHOLDER + "/db/uploads;WRITE_DELAY=0",
-          "JDBC URL: jdbc:h2:... (default, embedded) or jdbc:postgresql://host/db");
+          "JDBC URL: jdbc:h2:... (default, embedded), jdbc:postgresql://host/db, or postgres(ql)://user:password@host/db (Prisma's form; its ?schema= is the app's and ignored)");
+  public static final ConfigOption DATABASE_SCHEMA =
+      new ConfigOption(
+          "database.schema",
+          "UPLOADS_DATABASE_SCHEMA",
+          "xeadline_uploads",
+          "Schema holding all of the server's tables (created, and migrated by Flyway, there); nothing outside it is written, so the app's database can be shared");
   public static final ConfigOption DATABASE_USER =
       new ConfigOption("database.user", "DATABASE_USER", "", "Database user");
   public static final ConfigOption DATABASE_PASSWORD =
@@ -293,6 +299,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           DATABASE_USER,
           DATABASE_PASSWORD,
           DATABASE_POOL_SIZE,
+          DATABASE_SCHEMA,
           MAX_SIZE,
           EXPIRATION,
           LOCK_WAIT,

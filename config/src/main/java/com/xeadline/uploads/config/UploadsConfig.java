@@ -39,7 +39,8 @@ public record UploadsConfig(
   /** Set when storage.provider=gcs; {@code credentialsFile} null means application-default. */
   public record Gcs(String bucket, String prefix, Path credentialsFile) {}
 
-  public record Database(String url, String user, Secret password, int poolSize) {
+  /** {@code schema}: where every table of the server lives (the app's tables are elsewhere). */
+  public record Database(String url, String user, Secret password, int poolSize, String schema) {
     public boolean isPostgres() {
       return url.startsWith("jdbc:postgresql:");
     }
