@@ -288,7 +288,7 @@ class ClusterTest {
       Thread.sleep(3_000); // a few cleanup periods, each queued by all three nodes
       try (Connection db = pg.getPostgresDatabase().getConnection();
           ResultSet runs = db.createStatement().executeQuery(
-              "SELECT payload, COUNT(*) AS n, MAX(attempts) AS attempts FROM jobs WHERE kind = 'cleanup' GROUP BY payload")) {
+              "SELECT payload, COUNT(*) AS n, MAX(attempts) AS attempts FROM xeadline_uploads.jobs WHERE kind = 'cleanup' GROUP BY payload")) {
         int periods = 0;
         while (runs.next()) {
           periods++;

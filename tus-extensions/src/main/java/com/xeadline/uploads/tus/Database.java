@@ -72,6 +72,7 @@ public final class Database implements AutoCloseable {
     String legacy = config.isPostgres() ? "public" : "PUBLIC";
     try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password().isEmpty() ? "" : config.password().value())) {
       if (hasOurTables(c, config.schema()) || !hasOurTables(c, legacy)) {
+        createSchema(c, config.schema());
         return config.schema();
       }
     } catch (SQLException e) {
@@ -82,6 +83,22 @@ public final class Database implements AutoCloseable {
         .addKeyValue("configured_schema", config.schema())
         .log("database.tables_in_default_schema: the server's tables stay where an older version made them; move them with ALTER TABLE ... SET SCHEMA to use database.schema");
     return legacy;
+  }
+
+  /**
+   * Made here rather than by Flyway so that nodes starting together do not race to create it
+   * (Flyway's own lock only covers the migrations).
+   */
+  private static void createSchema(Connection c, String schema) throws SQLException {
+    try (java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
+    } catch (SQLException raced) {
+      try (ResultSet schemas = c.getMetaData().getSchemas(null, schema)) {
+        if (!schemas.next()) {
+          throw raced;
+        }
+      }
+    }
   }
 
   private static boolean hasOurTables(Connection c, String schema) throws SQLException {
