@@ -84,7 +84,7 @@ final class HttpServerFactory {
 
     CrossOriginHandler cors = new CrossOriginHandler();
     cors.setAllowedOriginPatterns(originPatterns(config.cors()));
-    cors.setAllowedMethods(Set.of("GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"));
+    cors.setAllowedMethods(Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
     cors.setAllowedHeaders(TUS_REQUEST_HEADERS);
     cors.setExposedHeaders(TUS_RESPONSE_HEADERS);
     cors.setAllowCredentials(false);
