@@ -136,25 +136,11 @@ public final class ConfigLoader {
     String dbUser = raw.get(ConfigOption.DATABASE_USER.key());
     String dbPassword = raw.get(ConfigOption.DATABASE_PASSWORD.key());
     if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-      // The common DATABASE_URL form (postgres://user:password@host:port/db?params), as JDBC.
       try {
-        java.net.URI uri = java.net.URI.create(url);
-        String userInfo = uri.getRawUserInfo();
-        if (userInfo != null) {
-          String[] parts = userInfo.split(":", 2);
-          if (dbUser.isEmpty()) {
-            dbUser = java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8);
-          }
-          if (dbPassword.isEmpty() && parts.length == 2) {
-            dbPassword = java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8);
-          }
-        }
-        if (uri.getHost() == null) {
-          throw new IllegalArgumentException("no host");
-        }
-        url = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
-            + (uri.getRawPath() == null ? "/" : uri.getRawPath())
-            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        PostgresUrl parsed = PostgresUrl.parse(url);
+        url = parsed.jdbcUrl();
+        dbUser = dbUser.isEmpty() ? parsed.user() : dbUser;
+        dbPassword = dbPassword.isEmpty() ? parsed.password() : dbPassword;
       } catch (IllegalArgumentException e) {
         problems.add(ConfigOption.DATABASE_URL.key() + ": not a valid postgres://user:password@host:port/database URL");
         url = "jdbc:postgresql://invalid/";
@@ -171,8 +157,12 @@ public final class ConfigLoader {
     if (poolSize < 1) {
       v.problem(ConfigOption.DATABASE_POOL_SIZE, "must be at least 1");
     }
+    String schema = raw.get(ConfigOption.DATABASE_SCHEMA.key()).trim();
+    if (!schema.matches("[a-z_][a-z0-9_]{0,62}")) {
+      v.problem(ConfigOption.DATABASE_SCHEMA, "must be a lower-case SQL name (letters, digits, _)");
+    }
     UploadsConfig.Database database =
-        new UploadsConfig.Database(url, dbUser, new Secret(dbPassword), poolSize);
+        new UploadsConfig.Database(url, dbUser, new Secret(dbPassword), poolSize, schema);
 
     long maxSize = v.get(ConfigOption.MAX_SIZE, ConfigValues::parseSize, 1L);
     if (maxSize < 1) {
@@ -228,7 +218,8 @@ public final class ConfigLoader {
             jwks.isEmpty() ? null : Path.of(jwks).toAbsolutePath(),
             raw.get(ConfigOption.AUTH_ISSUER.key()).trim(),
             raw.get(ConfigOption.AUTH_AUDIENCE.key()).trim(),
-            v.get(ConfigOption.AUTH_SKEW, ConfigValues::parseDuration, java.time.Duration.ofSeconds(30)));
+            v.get(ConfigOption.AUTH_SKEW, ConfigValues::parseDuration, java.time.Duration.ofSeconds(30)),
+            new Secret(raw.get(ConfigOption.NEXTAUTH_SECRET.key())));
 
     UploadsConfig.Rate fallbackRate = new UploadsConfig.Rate(1, java.time.Duration.ofMinutes(1));
     UploadsConfig.Limits limits =

@@ -87,7 +87,13 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "database.url",
           "DATABASE_URL",
           "jdbc:h2:file:" + DATA_DIR_PLACEHOLDER + "/db/uploads;WRITE_DELAY=0",
-          "JDBC URL: jdbc:h2:... (default, embedded) or jdbc:postgresql://host/db");
+          "JDBC URL: jdbc:h2:... (default, embedded), jdbc:postgresql://host/db, or postgres(ql)://user:password@host/db (Prisma's form; its ?schema= is the app's and ignored)");
+  public static final ConfigOption DATABASE_SCHEMA =
+      new ConfigOption(
+          "database.schema",
+          "UPLOADS_DATABASE_SCHEMA",
+          "xeadline_uploads",
+          "Schema holding all of the server's tables (created, and migrated by Flyway, there); nothing outside it is written, so the app's database can be shared");
   public static final ConfigOption DATABASE_USER =
       new ConfigOption("database.user", "DATABASE_USER", "", "Database user");
   public static final ConfigOption DATABASE_PASSWORD =
@@ -157,6 +163,12 @@ public record ConfigOption(String key, String env, String defaultValue, String d
   public static final ConfigOption AUTH_SKEW =
       new ConfigOption(
           "auth.clock-skew", "UPLOADS_AUTH_CLOCK_SKEW", "30s", "Tolerance for exp and nbf");
+  public static final ConfigOption NEXTAUTH_SECRET =
+      new ConfigOption(
+          "auth.nextauth-secret",
+          "NEXTAUTH_SECRET",
+          "",
+          "The app's NEXTAUTH_SECRET: accept its next-auth v4 / Auth.js v5 session cookies (and the same tokens as Bearer); the user id is their sub");
   public static final ConfigOption QUOTA_UPLOADS =
       new ConfigOption(
           "quota.uploads-per-day",
@@ -287,6 +299,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           DATABASE_USER,
           DATABASE_PASSWORD,
           DATABASE_POOL_SIZE,
+          DATABASE_SCHEMA,
           MAX_SIZE,
           EXPIRATION,
           LOCK_WAIT,
@@ -300,6 +313,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           AUTH_ISSUER,
           AUTH_AUDIENCE,
           AUTH_SKEW,
+          NEXTAUTH_SECRET,
           QUOTA_UPLOADS,
           QUOTA_BYTES,
           LIMIT_CREATIONS,
@@ -323,6 +337,6 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           LOCK_LEASE);
 
   public boolean isSecret() {
-    return this == DATABASE_PASSWORD || this == AUTH_SECRET;
+    return this == DATABASE_PASSWORD || this == AUTH_SECRET || this == NEXTAUTH_SECRET;
   }
 }

@@ -39,7 +39,8 @@ public record UploadsConfig(
   /** Set when storage.provider=gcs; {@code credentialsFile} null means application-default. */
   public record Gcs(String bucket, String prefix, Path credentialsFile) {}
 
-  public record Database(String url, String user, Secret password, int poolSize) {
+  /** {@code schema}: where every table of the server lives (the app's tables are elsewhere). */
+  public record Database(String url, String user, Secret password, int poolSize, String schema) {
     public boolean isPostgres() {
       return url.startsWith("jdbc:postgresql:");
     }
@@ -54,10 +55,17 @@ public record UploadsConfig(
 
   /**
    * {@code open} is auth.mode=none. Without a secret or a JWKS file, the server generates a
-   * secret in the data directory.
+   * secret in the data directory. {@code nextAuthSecret}, when set, also admits the app's
+   * next-auth sessions.
    */
   public record Auth(
-      boolean open, Secret hmacSecret, Path jwksFile, String issuer, String audience, Duration clockSkew) {}
+      boolean open,
+      Secret hmacSecret,
+      Path jwksFile,
+      String issuer,
+      String audience,
+      Duration clockSkew,
+      Secret nextAuthSecret) {}
 
   /** {@code count} requests per {@code period}, refilled continuously. */
   public record Rate(long count, Duration period) {}

@@ -66,6 +66,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aPrismaUrlLosesPrismasOwnParametersAndTheSchemaIsOurs() {
+    UploadsConfig config =
+        new ConfigLoader(Map.of("DATABASE_URL", "postgresql://app:pw@db.internal/app?schema=public&connection_limit=5&sslmode=require"))
+            .load(List.of("--storage.data-dir=" + dir));
+    assertThat(config.database().url()).isEqualTo("jdbc:postgresql://db.internal/app?sslmode=require");
+    assertThat(config.database().user()).isEqualTo("app");
+    assertThat(config.database().schema()).isEqualTo("xeadline_uploads");
+    assertThat(new ConfigLoader(Map.of("UPLOADS_DATABASE_SCHEMA", "uploads")).load(List.of()).database().schema()).isEqualTo("uploads");
+  }
+
+  @Test
   void flagsMayBeSeparateFromTheirValue() {
     UploadsConfig config = new ConfigLoader(Map.of()).load(List.of("--server.port", "8080"));
     assertThat(config.server().port()).isEqualTo(8080);

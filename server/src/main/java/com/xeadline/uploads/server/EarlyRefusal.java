@@ -28,9 +28,10 @@ public final class EarlyRefusal {
     String body;
     if (Request.getPathInContext(request).startsWith("/api/")) {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
+      String quoted = "\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
       body =
-          "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\""
-              + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" + extraJson + "}";
+          "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":" + quoted
+              + ",\"error\":" + quoted + extraJson + "}";
     } else {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
       response.getHeaders().put("Tus-Resumable", "1.0.0");

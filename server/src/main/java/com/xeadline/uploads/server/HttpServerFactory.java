@@ -90,7 +90,7 @@ final class HttpServerFactory {
 
     CrossOriginHandler cors = new CrossOriginHandler();
     cors.setAllowedOriginPatterns(originPatterns(config.cors()));
-    cors.setAllowedMethods(Set.of("GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"));
+    cors.setAllowedMethods(Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
     cors.setAllowedHeaders(union(TUS_REQUEST_HEADERS, ResumableUploadFilter.CORS_REQUEST_HEADERS));
     cors.setExposedHeaders(union(TUS_RESPONSE_HEADERS, ResumableUploadFilter.CORS_RESPONSE_HEADERS));
     cors.setAllowCredentials(false);

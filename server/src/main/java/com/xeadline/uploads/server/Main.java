@@ -3,10 +3,12 @@ package com.xeadline.uploads.server;
 import com.xeadline.uploads.config.ConfigException;
 import com.xeadline.uploads.config.ConfigLoader;
 import com.xeadline.uploads.config.HelpText;
+import com.xeadline.uploads.config.OldEnvironment;
 import com.xeadline.uploads.config.UploadsConfig;
 import com.xeadline.uploads.server.cli.UploadCommand;
 import java.time.Clock;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /** {@code java -jar xeadline-uploads.jar [serve] [--key=value ...]}. */
 public final class Main {
@@ -37,6 +39,13 @@ public final class Main {
       System.err.println("Run with --help to list every option.");
       System.exit(2);
       return;
+    }
+    for (OldEnvironment.Ignored old : OldEnvironment.setIn(System.getenv())) {
+      LoggerFactory.getLogger(Main.class)
+          .atWarn()
+          .addKeyValue("variable", old.variable())
+          .addKeyValue("replaced_by", old.replacement())
+          .log("config.old_variable_ignored");
     }
     UploadsApp app = UploadsApp.start(config, Clock.systemUTC());
     Runtime.getRuntime()

@@ -26,16 +26,28 @@ final class TusServlet extends HttpServlet {
   }
 
   @Override
-  protected void service(HttpServletRequest request, HttpServletResponse response) {
+  protected void service(HttpServletRequest original, HttpServletResponse response) {
+    HttpServletRequest request = original;
     try {
       String grant = request.getParameter("grant");
-      if (grant != null && grants.granted(lastSegment(request.getRequestURI()), grant).isEmpty()) {
+      java.util.Optional<com.xeadline.uploads.tus.UploadRow> granted =
+          grant == null ? java.util.Optional.empty() : grants.granted(lastSegment(request.getRequestURI()), grant);
+      if (grant != null && granted.isEmpty()) {
         response.setHeader("Tus-Resumable", "1.0.0");
         response.sendError(403, "The upload grant is invalid or has expired");
         return;
       }
+      if ("PUT".equals(request.getMethod()) && granted.isPresent()) {
+        String[] refusal = WholeBodyPut.refusal(request, granted.get());
+        if (refusal != null) {
+          response.sendError(Integer.parseInt(refusal[0]), refusal[1]);
+          drain(request);
+          return;
+        }
+        request = WholeBodyPut.asPatch(request, granted.get());
+      }
       String owner = (String) request.getAttribute(AuthHandler.USER);
-      tus.process(request, response, owner, () -> cutConnection(request));
+      tus.process(request, response, owner, () -> cutConnection(original));
       if (response.getStatus() >= 400) {
         drain(request);
       }

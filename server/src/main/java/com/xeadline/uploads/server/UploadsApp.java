@@ -12,6 +12,8 @@ import com.xeadline.uploads.tus.UploadSessions;
 import com.xeadline.uploads.gcs.GcsStorageFactory;
 import com.xeadline.uploads.server.api.ApiHandlerFactory;
 import com.xeadline.uploads.server.auth.AuthHandler;
+import com.xeadline.uploads.server.auth.NextAuthSessions;
+import com.xeadline.uploads.server.auth.OriginCheck;
 import com.xeadline.uploads.server.auth.GrantAccess;
 import com.xeadline.uploads.server.auth.JwtVerifier;
 import com.xeadline.uploads.server.hooks.HttpHooks;
@@ -204,6 +206,8 @@ public final class UploadsApp implements AutoCloseable {
               storage,
               sessions,
               chunks,
+              locks,
+              config.tus().lockWait(),
               rules,
               config.rules().maxChunkSize(),
               config.tus().expiration(),
@@ -245,7 +249,7 @@ public final class UploadsApp implements AutoCloseable {
       RateLimitHandler limited = new RateLimitHandler(config.limits(), buckets, metrics, new ApiRouter(api, context));
       Server server =
           HttpServerFactory.create(
-              config, config.auth().open() ? limited : new AuthHandler(verifier(config), grantAccess, config.storage().publicFinals(), limited));
+              config, config.auth().open() ? limited : authHandler(config, grantAccess, clock, limited));
       server.start();
       JettyConnectionMetrics.addToAllConnectors(server, metrics);
 
@@ -283,6 +287,14 @@ public final class UploadsApp implements AutoCloseable {
       return new StorageProviders(local, List.of());
     }
     return new StorageProviders(GcsStorageFactory.create(gcs.bucket(), gcs.prefix(), gcs.credentialsFile()), List.of(local));
+  }
+
+  private static AuthHandler authHandler(UploadsConfig config, GrantAccess grants, Clock clock, Handler next) throws Exception {
+    UploadsConfig.Auth auth = config.auth();
+    NextAuthSessions nextAuth =
+        auth.nextAuthSecret().isEmpty() ? null : new NextAuthSessions(auth.nextAuthSecret().value(), auth.clockSkew(), clock);
+    return new AuthHandler(
+        verifier(config), grants, config.storage().publicFinals(), nextAuth, new OriginCheck(config.cors().allowedOrigins()), next);
   }
 
   /** The JWT verifier for the configured key: a JWKS file, a secret, or a generated secret. */

@@ -286,7 +286,7 @@ class ClusterIT {
       Poll.until("three cleanup periods are queued", () -> cleanupPeriods() >= 3);
       try (Connection db = pg.getPostgresDatabase().getConnection();
           ResultSet runs = db.createStatement().executeQuery(
-              "SELECT payload, COUNT(*) AS n, MAX(attempts) AS attempts FROM jobs WHERE kind = 'cleanup' GROUP BY payload")) {
+              "SELECT payload, COUNT(*) AS n, MAX(attempts) AS attempts FROM xeadline_uploads.jobs WHERE kind = 'cleanup' GROUP BY payload")) {
         int periods = 0;
         while (runs.next()) {
           periods++;
@@ -302,7 +302,7 @@ class ClusterIT {
 
   private static int cleanupPeriods() throws Exception {
     try (Connection db = pg.getPostgresDatabase().getConnection();
-        ResultSet periods = db.createStatement().executeQuery("SELECT COUNT(DISTINCT payload) FROM jobs WHERE kind = 'cleanup'")) {
+        ResultSet periods = db.createStatement().executeQuery("SELECT COUNT(DISTINCT payload) FROM xeadline_uploads.jobs WHERE kind = 'cleanup'")) {
       periods.next();
       return periods.getInt(1);
     }

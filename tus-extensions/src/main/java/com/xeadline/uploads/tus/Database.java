@@ -4,10 +4,20 @@ import com.xeadline.uploads.config.UploadsConfig;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The pooled connection to H2 or PostgreSQL, migrated to the current schema on open. */
+/**
+ * The pooled connection to H2 or PostgreSQL, migrated on open. Every table lives in
+ * {@code database.schema}, so the server can share a database with the app's (Prisma's) tables.
+ */
 public final class Database implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
 
@@ -22,8 +32,20 @@ public final class Database implements AutoCloseable {
 
   /** {@code meterRegistry}: a Micrometer registry for the pool's metrics, or null. */
   public static Database open(UploadsConfig.Database config, Object meterRegistry) {
+    String schema = schemaToUse(config);
+    // The schema first, by Flyway on a connection of its own: the pool's connections are pinned
+    // to it (search_path), so no statement of the server can reach another schema's tables.
+    Flyway.configure()
+        .dataSource(config.url(), config.user(), config.password().isEmpty() ? "" : config.password().value())
+        .schemas(schema)
+        .defaultSchema(schema)
+        .createSchemas(true)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(withoutCloseOnExit(config.url()));
+    hikari.setSchema(schema);
     if (!config.user().isEmpty()) {
       hikari.setUsername(config.user());
     }
@@ -38,14 +60,58 @@ public final class Database implements AutoCloseable {
     if (meterRegistry != null) {
       hikari.setMetricRegistry(meterRegistry);
     }
-    HikariDataSource dataSource = new HikariDataSource(hikari);
-    try {
-      Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-    } catch (RuntimeException e) {
-      dataSource.close();
-      throw e;
+    return new Database(new HikariDataSource(hikari));
+  }
+
+  /**
+   * {@code database.schema}, unless this database holds the server's tables in the default schema
+   * (as every version before database.schema made them) and none in the configured one yet: those
+   * are used where they are, with a warning, rather than starting empty beside them.
+   */
+  private static String schemaToUse(UploadsConfig.Database config) {
+    String legacy = config.isPostgres() ? "public" : "PUBLIC";
+    try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password().isEmpty() ? "" : config.password().value())) {
+      if (hasOurTables(c, config.schema()) || !hasOurTables(c, legacy)) {
+        createSchema(c, config.schema());
+        return config.schema();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot connect to the database: " + e.getMessage(), e);
     }
-    return new Database(dataSource);
+    log.atWarn()
+        .addKeyValue("schema", legacy)
+        .addKeyValue("configured_schema", config.schema())
+        .log("database.tables_in_default_schema: the server's tables stay where an older version made them; move them with ALTER TABLE ... SET SCHEMA to use database.schema");
+    return legacy;
+  }
+
+  /**
+   * Made here rather than by Flyway so that nodes starting together do not race to create it
+   * (Flyway's own lock only covers the migrations).
+   */
+  private static void createSchema(Connection c, String schema) throws SQLException {
+    try (java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
+    } catch (SQLException raced) {
+      try (ResultSet schemas = c.getMetaData().getSchemas(null, schema)) {
+        if (!schemas.next()) {
+          throw raced;
+        }
+      }
+    }
+  }
+
+  private static boolean hasOurTables(Connection c, String schema) throws SQLException {
+    boolean history = false;
+    boolean sessions = false;
+    try (ResultSet tables = c.getMetaData().getTables(null, schema, null, new String[] {"TABLE"})) {
+      while (tables.next()) {
+        String name = tables.getString("TABLE_NAME").toLowerCase(java.util.Locale.ROOT);
+        history |= name.equals("flyway_schema_history");
+        sessions |= name.equals("upload_sessions");
+      }
+    }
+    return history && sessions;
   }
 
   /**

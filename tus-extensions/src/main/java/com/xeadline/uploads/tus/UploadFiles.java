@@ -28,6 +28,29 @@ public final class UploadFiles {
     return dir.resolve(UUID.fromString(id) + ".bin");
   }
 
+  /** Where a legacy chunk of another size than the upload's fixed one waits to be joined. */
+  public Path chunkPath(String id, int index) throws IOException {
+    return Files.createDirectories(chunkDir(id)).resolve(index + ".part");
+  }
+
+  public Path chunkDir(String id) {
+    return dir.resolve(UUID.fromString(id) + ".chunks");
+  }
+
+  /** Removes the spilled chunks of an upload (after their join, or with the upload). */
+  public void deleteChunks(String id) throws IOException {
+    Path chunks = chunkDir(id);
+    if (!Files.isDirectory(chunks)) {
+      return;
+    }
+    try (var entries = Files.list(chunks)) {
+      for (Path entry : entries.toList()) {
+        Files.deleteIfExists(entry);
+      }
+    }
+    Files.deleteIfExists(chunks);
+  }
+
   public void create(String id) throws IOException {
     Files.createFile(path(id));
   }
@@ -63,6 +86,7 @@ public final class UploadFiles {
   }
 
   public void delete(String id) throws IOException {
+    deleteChunks(id);
     Files.deleteIfExists(path(id));
   }
 }

@@ -295,7 +295,7 @@ public final class UploadSessions {
                     UPDATE upload_sessions
                     SET received_chunks = GREATEST(received_chunks,
                                                    (SELECT COUNT(*) FROM upload_chunks
-                                                    WHERE upload_id = :id AND state = 'stored')),
+                                                    WHERE upload_id = :id AND state IN ('stored', 'joined'))),
                       upload_offset = GREATEST(upload_offset, :offset),
                       status = 'in-progress', last_activity_at = :now, expires_at = :expiresAt
                     WHERE id = :id AND status IN ('initialized', 'in-progress')
@@ -305,6 +305,22 @@ public final class UploadSessions {
                 .bind("now", utc(now))
                 .bind("expiresAt", utc(expiresAt))
                 .execute());
+  }
+
+  /**
+   * Records the fixed chunk size of a chunked upload unless one is already known (the first
+   * chunk to tell wins, across threads and nodes); answers the size the row now has.
+   */
+  public long learnChunkSize(String id, long chunkSize) {
+    forgetScopedRows();
+    return jdbi.withHandle(
+        h -> {
+          h.createUpdate("UPDATE upload_sessions SET chunk_size = :size WHERE id = :id AND chunk_size IS NULL")
+              .bind("id", id)
+              .bind("size", chunkSize)
+              .execute();
+          return h.createQuery("SELECT chunk_size FROM upload_sessions WHERE id = :id").bind("id", id).mapTo(Long.class).one();
+        });
   }
 
   /** The final now lives in {@code provider} under {@code key}. */

@@ -2,6 +2,9 @@ package com.xeadline.uploads.server.api;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import jakarta.ws.rs.ext.ContextResolver;
 import org.eclipse.jetty.server.Handler;
 import org.glassfish.jersey.jackson.JacksonFeature;
@@ -15,14 +18,24 @@ public final class ApiHandlerFactory {
   private ApiHandlerFactory() {}
 
   public static Handler create(StorageResource storage, UploadsResource uploads, VideosResource videos) {
-    ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    ObjectMapper json =
+        new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false);
+    // Numbers are numbers, as the old zod schema had it: no "12", no 1.5, no true.
+    for (LogicalType kind : new LogicalType[] {LogicalType.Integer, LogicalType.Float}) {
+      json.coercionConfigFor(kind)
+          .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+    }
     ResourceConfig config = new ResourceConfig();
     config.register(storage);
     config.register(uploads);
     config.register(videos);
     config.register(new OpenApiResource());
     config.register(JacksonFeature.withoutExceptionMappers());
-    config.register((ContextResolver<ObjectMapper>) type -> json);
+    config.register(new Mapper(json));
     config.register(new ProblemMappers.Refusals());
     config.register(new ProblemMappers.BadJson());
     config.register(new ProblemMappers.BadMultipart());
@@ -31,5 +44,19 @@ public final class ApiHandlerFactory {
     config.register(new ApiRequestLog());
     config.property(ServerProperties.WADL_FEATURE_DISABLE, true);
     return ContainerFactory.createContainer(JettyHttpContainer.class, config);
+  }
+
+  /** A named class: Jersey cannot see the type argument of a lambda, and would ignore it. */
+  private static final class Mapper implements ContextResolver<ObjectMapper> {
+    private final ObjectMapper json;
+
+    Mapper(ObjectMapper json) {
+      this.json = json;
+    }
+
+    @Override
+    public ObjectMapper getContext(Class<?> type) {
+      return json;
+    }
   }
 }

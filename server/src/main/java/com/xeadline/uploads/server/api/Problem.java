@@ -23,6 +23,8 @@ final class Problem {
     body.put("title", title);
     body.put("status", status);
     body.put("detail", detail);
+    // The old front end shows data.error: every refusal carries one.
+    body.put("error", detail == null || detail.isBlank() ? title : detail);
     if (!violations.isEmpty()) {
       body.put(
           "errors",

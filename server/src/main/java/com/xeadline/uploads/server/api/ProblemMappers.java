@@ -1,6 +1,8 @@
 package com.xeadline.uploads.server.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.xeadline.uploads.tus.UploadRules;
 import com.xeadline.uploads.tus.legacy.LegacyApiException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -25,7 +27,23 @@ final class ProblemMappers {
   static final class BadJson implements ExceptionMapper<JsonProcessingException> {
     @Override
     public Response toResponse(JsonProcessingException e) {
+      if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+        // A value of the wrong kind ("12", 1.5 or true for an integer): a field violation, as zod said.
+        String field = mismatch.getPath().stream()
+            .map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
+            .collect(java.util.stream.Collectors.joining("."));
+        String message = Number.class.isAssignableFrom(boxed(mismatch.getTargetType())) ? "must be an integer" : "has the wrong type";
+        return Problem.of(
+            400, "Invalid request", field + " " + message, java.util.List.of(new UploadRules.Violation(field, message)), Map.of());
+      }
       return Problem.of(400, "Malformed JSON", e.getOriginalMessage());
+    }
+
+    private static Class<?> boxed(Class<?> type) {
+      if (type == null) {
+        return Object.class;
+      }
+      return type == int.class || type == long.class ? Number.class : type;
     }
   }
 
@@ -67,7 +85,8 @@ final class ProblemMappers {
             .build();
       }
       log.atError().setCause(e).log("api.unhandled_error");
-      return Problem.of(500, "Internal Server Error", "An unexpected error occurred", java.util.List.of(), Map.of());
+      return Problem.of(
+          500, "Internal Server Error", "An unexpected error occurred", java.util.List.of(), Map.of("message", "An unexpected error occurred"));
     }
   }
 }

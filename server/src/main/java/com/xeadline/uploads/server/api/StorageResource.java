@@ -77,7 +77,7 @@ public final class StorageResource {
   }
 
   public record InitRequest(
-      String fileName, Long fileSize, String contentType, Integer totalChunks, String title, String description) {}
+      String fileName, Long fileSize, String contentType, Integer totalChunks, Long chunkSize, String title, String description) {}
 
   public record CompleteRequest(String uploadId, String fileName, String contentType, String title, String description) {}
 
@@ -123,7 +123,8 @@ public final class StorageResource {
       throw LegacyApiException.invalid(List.of(new UploadRules.Violation("body", "must be a JSON object")));
     }
     UploadRow row =
-        chunked.init(AuthHandler.userOf(jetty), request.fileName(), request.fileSize(), request.contentType(), request.totalChunks(), null);
+        chunked.init(
+            AuthHandler.userOf(jetty), request.fileName(), request.fileSize(), request.contentType(), request.totalChunks(), request.chunkSize(), null);
     chunked.describe(row.id(), request.title(), request.description());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("uploadId", row.id());
@@ -181,7 +182,7 @@ public final class StorageResource {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("success", true);
     answer.put("chunkIndex", result.chunkIndex());
-    answer.put("received", result.received());
+    answer.put("received", true); // as the old API: the chunk is stored (upload-status lists them all)
     return answer;
   }
 
@@ -228,11 +229,10 @@ public final class StorageResource {
   }
 
   private static int index(String text) throws LegacyApiException {
-    try {
-      return Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      throw LegacyApiException.invalid(List.of(new UploadRules.Violation("chunkIndex", "must be an integer")));
+    if (!text.matches("0|[1-9][0-9]{0,8}")) {
+      throw LegacyApiException.invalid(List.of(new UploadRules.Violation("chunkIndex", "must be a whole number")));
     }
+    return Integer.parseInt(text);
   }
 
   @POST
@@ -262,6 +262,9 @@ public final class StorageResource {
   public Map<String, Object> status(
       @QueryParam("uploadId") String uploadId, @Context UriInfo uri, @Context Request jetty)
       throws LegacyApiException {
+    if (uploadId == null || uploadId.isBlank()) {
+      throw new LegacyApiException(400, "Missing upload ID", "Missing upload ID", List.of(new UploadRules.Violation("uploadId", "is required")), Map.of());
+    }
     UploadRow row = chunked.status(AuthHandler.userOf(jetty), uploadId);
     row = completeIfStoredDirectly(row);
     Map<String, Object> body = new LinkedHashMap<>();
@@ -271,7 +274,7 @@ public final class StorageResource {
     body.put("contentType", row.contentType());
     body.put("status", row.status().dbValue());
     body.put("totalChunks", row.totalChunks());
-    body.put("receivedChunks", row.receivedChunks());
+    body.put("receivedChunks", chunked.receivedChunks(row));
     body.put("createdAt", text(row.createdAt()));
     body.put("lastActivityAt", text(row.lastActivityAt()));
     body.put("completedAt", text(row.completedAt()));

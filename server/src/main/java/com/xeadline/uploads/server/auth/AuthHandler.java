@@ -13,10 +13,11 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
 /**
- * Who is calling, decided once for both APIs: a valid Bearer JWT (its sub is the user id), or a
- * direct-upload grant in the query of the one upload it was made for (writing it and asking its
- * offset only). Everything else but the probes, health and tus capability discovery is refused
- * with 401 and an RFC 6750 challenge.
+ * Who is calling, decided once for both APIs: a valid Bearer JWT (its sub is the user id), the
+ * app's next-auth session (cookie or Bearer; state-changing cookie requests must pass the Origin
+ * check), or a direct-upload grant in the query of the one upload it was made for (writing it and
+ * asking its offset only). Everything else but the probes, health and tus capability discovery is
+ * refused with 401 and an RFC 6750 challenge.
  */
 public final class AuthHandler extends Handler.Wrapper {
   /** Request attribute holding the caller's user id. */
@@ -35,12 +36,27 @@ public final class AuthHandler extends Handler.Wrapper {
   private final JwtVerifier verifier;
   private final GrantAccess grants;
   private final boolean publicFinals;
+  private final NextAuthSessions nextAuth;
+  private final OriginCheck origins;
 
   public AuthHandler(JwtVerifier verifier, GrantAccess grants, boolean publicFinals, Handler next) {
+    this(verifier, grants, publicFinals, null, null, next);
+  }
+
+  /** {@code nextAuth} null: no session cookies, Bearer JWTs only. */
+  public AuthHandler(
+      JwtVerifier verifier,
+      GrantAccess grants,
+      boolean publicFinals,
+      NextAuthSessions nextAuth,
+      OriginCheck origins,
+      Handler next) {
     super(next);
     this.verifier = verifier;
     this.grants = grants;
     this.publicFinals = publicFinals;
+    this.nextAuth = nextAuth;
+    this.origins = origins;
   }
 
   @Override
@@ -64,15 +80,38 @@ public final class AuthHandler extends Handler.Wrapper {
       }
     }
     String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (authorization == null && nextAuth != null) {
+      Optional<NextAuthSessions.Found> session = nextAuth.find(Request.getCookies(request));
+      if (session.isPresent()) {
+        return withSession(request, response, callback, session.get());
+      }
+    }
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return refuse(request, response, callback, REALM, "A Bearer token is required");
+      return refuse(request, response, callback, REALM, nextAuth == null ? "A Bearer token is required" : "A Bearer token or a next-auth session cookie is required");
     }
     try {
-      request.setAttribute(USER, verifier.verify(authorization.substring(7).trim()));
+      String token = authorization.substring(7).trim();
+      boolean session = nextAuth != null && NextAuthSessions.looksEncrypted(token);
+      request.setAttribute(USER, session ? nextAuth.verify(token, null) : verifier.verify(token));
     } catch (InvalidTokenException e) {
       String challenge =
           REALM + ", error=\"invalid_token\", error_description=\"" + e.getMessage().replace("\"", "'") + "\"";
       return refuse(request, response, callback, challenge, e.getMessage());
+    }
+    return super.handle(request, response, callback);
+  }
+
+  private boolean withSession(Request request, Response response, Callback callback, NextAuthSessions.Found session)
+      throws Exception {
+    try {
+      request.setAttribute(USER, nextAuth.verify(session.token(), session.name()));
+    } catch (InvalidTokenException e) {
+      return refuse(request, response, callback, REALM, e.getMessage());
+    }
+    String refusal = origins.refusal(request);
+    if (refusal != null) {
+      request.removeAttribute(USER);
+      return EarlyRefusal.send(request, response, callback, 403, "Forbidden", refusal, "");
     }
     return super.handle(request, response, callback);
   }

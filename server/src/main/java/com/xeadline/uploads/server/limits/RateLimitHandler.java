@@ -83,7 +83,7 @@ public final class RateLimitHandler extends Handler.Wrapper {
       return "POST".equals(method) ? Kind.CREATION : null;
     }
     if (path.startsWith("/files/")) {
-      return "PATCH".equals(method) ? Kind.WRITE : null;
+      return "PATCH".equals(method) || "PUT".equals(method) ? Kind.WRITE : null;
     }
     return switch (path) {
       case "/api/storage/init-chunked-upload", "/api/storage/get-direct-upload-url" -> Kind.CREATION;

@@ -6,14 +6,13 @@ import com.xeadline.uploads.tus.CreationGate;
 import com.xeadline.uploads.tus.NewUpload;
 import com.xeadline.uploads.tus.QuotaExceededException;
 import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadLocks;
 import com.xeadline.uploads.tus.UploadRow;
 import com.xeadline.uploads.tus.UploadRules;
 import com.xeadline.uploads.tus.UploadSessions;
 import com.xeadline.uploads.tus.UploadStatus;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +22,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import me.desair.tus.server.exception.UploadAlreadyLockedException;
 import me.desair.tus.server.upload.UploadType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,16 +39,20 @@ public final class ChunkedUploads {
   private final SqlUploadStorage storage;
   private final UploadSessions sessions;
   private final UploadChunks chunks;
+  private final ChunkPlacement placement;
+  private final UploadLocks locks;
+  private final Duration lockWait;
   private final UploadRules rules;
   private final long maxChunkSize;
   private final Duration expiration;
-  private final boolean fsync;
   private final Clock clock;
 
   public ChunkedUploads(
       SqlUploadStorage storage,
       UploadSessions sessions,
       UploadChunks chunks,
+      UploadLocks locks,
+      Duration lockWait,
       UploadRules rules,
       long maxChunkSize,
       Duration expiration,
@@ -57,37 +61,44 @@ public final class ChunkedUploads {
     this.storage = storage;
     this.sessions = sessions;
     this.chunks = chunks;
+    this.locks = locks;
+    this.lockWait = lockWait;
+    this.placement = new ChunkPlacement(storage.files(), sessions, maxChunkSize, fsync);
     this.rules = rules;
     this.maxChunkSize = maxChunkSize;
     this.expiration = expiration;
-    this.fsync = fsync;
     this.clock = clock;
   }
 
-  public record Chunk(int chunkIndex, int received) {}
+  /** A chunk taken, with the indices of all stored chunks. */
+  public record Chunk(int chunkIndex, List<Integer> received) {}
 
   public record Completed(String url, String contentType, long size) {}
 
+  /**
+   * A chunked upload of {@code totalChunks} chunks of the client's own size. {@code chunkSize}
+   * is optional: without it the size is learned from the chunks (see {@link ChunkPlacement}).
+   */
   public UploadRow init(
-      String userId, String fileName, Long fileSize, String contentType, Integer totalChunks, String creatorIp)
+      String userId, String fileName, Long fileSize, String contentType, Integer totalChunks, Long chunkSize, String creatorIp)
       throws LegacyApiException, IOException {
     List<UploadRules.Violation> violations = new ArrayList<>(rules.check(fileName, fileSize, contentType));
-    long chunkSize = 0;
     if (totalChunks == null || totalChunks < 1 || totalChunks > UploadRules.MAX_CHUNKS) {
       violations.add(new UploadRules.Violation("totalChunks", "must be an integer from 1 to " + UploadRules.MAX_CHUNKS));
-    } else if (fileSize != null && fileSize > 0) {
-      chunkSize = (fileSize + totalChunks - 1) / totalChunks;
-      if (chunkSize * (totalChunks - 1) >= fileSize) {
-        violations.add(new UploadRules.Violation("totalChunks", "leaves the last chunk empty for a file of " + fileSize + " bytes"));
-      } else if (chunkSize > maxChunkSize) {
-        violations.add(new UploadRules.Violation("totalChunks", "gives chunks of " + chunkSize + " bytes; at most " + maxChunkSize + " are accepted"));
-      }
+    } else if (fileSize != null && fileSize > 0 && totalChunks > fileSize) {
+      violations.add(new UploadRules.Violation("totalChunks", "is more than the " + fileSize + " bytes of the file"));
+    } else if (fileSize != null && fileSize > 0 && (long) totalChunks * maxChunkSize < fileSize) {
+      violations.add(new UploadRules.Violation("totalChunks", "needs chunks over the " + maxChunkSize + " bytes accepted per chunk"));
+    } else if (chunkSize != null && fileSize != null && fileSize > 0
+        && (chunkSize > maxChunkSize || !ChunkPlacement.fits(chunkSize, fileSize, totalChunks))) {
+      violations.add(new UploadRules.Violation("chunkSize", "must cut " + fileSize + " bytes into " + totalChunks + " chunks of at most " + maxChunkSize + " bytes"));
     }
     if (!violations.isEmpty()) {
       throw LegacyApiException.invalid(violations);
     }
     String name = UploadRules.sanitizeFileName(fileName);
-    UploadRow row = create(userId, name, fileSize, contentType, totalChunks, chunkSize, creatorIp);
+    Long known = totalChunks == 1 ? fileSize : chunkSize;
+    UploadRow row = create(userId, name, fileSize, contentType, totalChunks, known, creatorIp);
     log.atInfo().addKeyValue("upload_id", row.id()).addKeyValue("total_chunks", totalChunks).log("chunked.initialized");
     return row;
   }
@@ -164,8 +175,8 @@ public final class ChunkedUploads {
   }
 
   /**
-   * Streams one chunk to its place. A chunk already stored (or being stored by a parallel
-   * request) is read and dropped, and not counted again.
+   * Stores one chunk (see {@link ChunkPlacement}). A chunk already stored (or being stored by a
+   * parallel request) is read and dropped, and not counted again.
    */
   public Chunk receive(String userId, String uploadId, Integer index, InputStream body)
       throws LegacyApiException, IOException {
@@ -180,75 +191,52 @@ public final class ChunkedUploads {
     if (row.status() == UploadStatus.COMPLETED || row.status() == UploadStatus.FAILED) {
       throw new LegacyApiException(409, "Upload is " + row.status().dbValue(), "Upload " + uploadId + " takes no more chunks", List.of(), Map.of());
     }
-    long expected = index == row.totalChunks() - 1 ? row.length() - index * row.chunkSize() : row.chunkSize();
     if (!chunks.claim(uploadId, index, clock.instant())) {
       body.transferTo(java.io.OutputStream.nullOutputStream());
-      return new Chunk(index, chunks.stored(uploadId).size());
+      return new Chunk(index, chunks.stored(uploadId));
     }
     boolean stored = false;
+    ChunkPlacement.Placed placed;
     try {
-      write(uploadId, index * row.chunkSize(), expected, body);
+      placed = placement.place(row, index, body);
       if (index == 0) {
-        verifyHead(row);
+        verifyHead(row, placed);
       }
-      chunks.markStored(uploadId, index);
+      chunks.markStored(uploadId, index, placed.bytes(), placed.inPlace());
       stored = true;
     } finally {
       if (!stored) {
         chunks.release(uploadId, index);
       }
     }
-    List<Integer> all = chunks.stored(uploadId);
-    int contiguous = 0;
-    while (contiguous < all.size() && all.get(contiguous) == contiguous) {
-      contiguous++;
-    }
-    long prefix = Math.min((long) contiguous * row.chunkSize(), row.length());
-    sessions.recordChunks(uploadId, prefix, clock.instant(), clock.instant().plus(expiration));
+    List<UploadChunks.StoredChunk> all = chunks.storedChunks(uploadId);
+    sessions.recordChunks(uploadId, contiguousPrefix(uploadId, all), clock.instant(), clock.instant().plus(expiration));
     log.atInfo()
         .addKeyValue("upload_id", uploadId)
         .addKeyValue("chunk_index", index)
+        .addKeyValue("chunk_bytes", placed.bytes())
+        .addKeyValue("in_place", placed.inPlace())
         .addKeyValue("received", all.size())
         .log("chunked.chunk_stored");
-    return new Chunk(index, all.size());
+    return new Chunk(index, all.stream().map(UploadChunks.StoredChunk::index).toList());
   }
 
-  private void write(String uploadId, long position, long expected, InputStream body)
-      throws IOException, LegacyApiException {
-    byte[] buffer = new byte[(int) Math.min(256 * 1024, Math.max(expected, 1))];
-    ByteBuffer direct = ByteBuffer.allocateDirect(buffer.length);
-    long written = 0;
-    try (FileChannel file = storage.files().openForWrite(uploadId)) {
-      while (written < expected) {
-        int n = body.read(buffer, 0, (int) Math.min(buffer.length, expected - written));
-        if (n < 0) {
-          break;
-        }
-        direct.clear();
-        direct.put(buffer, 0, n).flip();
-        while (direct.hasRemaining()) {
-          written += file.write(direct, position + written);
-        }
-      }
-      boolean tooLong = written == expected && body.read() >= 0;
-      if (written != expected || tooLong) {
-        throw LegacyApiException.invalid(
-            List.of(new UploadRules.Violation("chunk", "must be exactly " + expected + " bytes" + (tooLong ? ", was longer" : ", was " + written))));
-      }
-      if (fsync) {
-        file.force(false);
-      }
+  /** How many bytes from the start are in place in the upload's file: what tus sees as the offset. */
+  private long contiguousPrefix(String uploadId, List<UploadChunks.StoredChunk> all) {
+    UploadRow row = sessions.find(uploadId).orElseThrow();
+    long prefix = 0;
+    for (int k = 0; k < all.size() && all.get(k).index() == k && all.get(k).inPlace() && row.chunkSize() != null; k++) {
+      prefix += all.get(k).bytes();
     }
+    return Math.min(prefix, row.length());
   }
 
-  private void verifyHead(UploadRow row) throws IOException, LegacyApiException {
+  private void verifyHead(UploadRow row, ChunkPlacement.Placed placed) throws IOException, LegacyApiException {
     if (!storage.verifiesContent()) {
       return;
     }
-    byte[] head;
-    try (InputStream in = storage.files().openStream(row.id())) {
-      head = in.readNBytes((int) Math.min(ContentSignature.HEAD, row.length()));
-    }
+    UploadRow current = placed.inPlace() ? sessions.find(row.id()).orElse(row) : row;
+    byte[] head = placement.head(current, 0, placed, ContentSignature.HEAD);
     if (!ContentSignature.matches(row.contentType(), head)) {
       storage.fail(row.id(), "content does not look like " + row.contentType());
       throw new LegacyApiException(
@@ -256,6 +244,11 @@ public final class ChunkedUploads {
     }
   }
 
+  /**
+   * Completes a chunked upload once every chunk is stored. Idempotent: completing a completed
+   * upload again answers the same, and never renames or relabels it (a conflicting name or type
+   * is 409).
+   */
   public Completed complete(String userId, String uploadId, String fileName, String contentType)
       throws LegacyApiException, IOException {
     UploadRow row = owned(userId, uploadId);
@@ -269,31 +262,88 @@ public final class ChunkedUploads {
     if (!violations.isEmpty()) {
       throw LegacyApiException.invalid(violations);
     }
-    if (fileName != null || contentType != null) {
-      Map<String, String> metadata = new LinkedHashMap<>(row.metadata());
-      String name = fileName != null ? UploadRules.sanitizeFileName(fileName) : row.fileName();
-      String type = contentType != null ? contentType.trim() : row.contentType();
-      metadata.put("filename", name);
-      metadata.put("filetype", type);
-      sessions.rename(uploadId, name, type, metadata, encode(metadata));
-    }
     if (row.status() != UploadStatus.COMPLETED) {
       if (!row.isChunked()) {
         throw new LegacyApiException(409, "Not a chunked upload", "Upload " + uploadId + " is finished through tus", List.of(), Map.of());
       }
-      int received = chunks.stored(uploadId).size();
-      if (received < row.totalChunks()) {
-        throw new LegacyApiException(
-            400,
-            "Chunks missing",
-            received + " of " + row.totalChunks() + " chunks received",
-            List.of(),
-            Map.of("receivedChunks", received, "totalChunks", row.totalChunks()));
+      try (UploadLocks.Lease lease = locks.acquire(uploadId, lockWait, () -> {})) {
+        row = owned(userId, uploadId);
+        if (row.status() != UploadStatus.COMPLETED) {
+          assemble(row);
+          relabel(row, fileName, contentType);
+          storage.completeChunked(sessions.find(uploadId).orElseThrow());
+        }
+      } catch (UploadAlreadyLockedException e) {
+        throw new LegacyApiException(423, "Upload busy", "Upload " + uploadId + " is being written; retry shortly", List.of(), Map.of());
       }
-      storage.completeChunked(row);
     }
     UploadRow done = sessions.find(uploadId).orElseThrow();
+    if ((fileName != null && !UploadRules.sanitizeFileName(fileName).equals(done.fileName()))
+        || (contentType != null && !contentType.trim().equals(done.contentType()))) {
+      throw new LegacyApiException(
+          409, "Upload already completed", "Upload " + uploadId + " was completed as " + done.fileName() + " (" + done.contentType() + ")", List.of(),
+          Map.of("fileName", done.fileName(), "contentType", done.contentType()));
+    }
     return new Completed(done.url(), done.contentType(), done.length());
+  }
+
+  /** Checks every chunk is there and adds up, and joins chunks that are not in their places. */
+  private void assemble(UploadRow row) throws LegacyApiException, IOException {
+    List<UploadChunks.StoredChunk> all = chunks.storedChunks(row.id());
+    if (all.size() < row.totalChunks()) {
+      throw new LegacyApiException(
+          400,
+          "Chunks missing",
+          all.size() + " of " + row.totalChunks() + " chunks received",
+          List.of(),
+          Map.of("receivedChunks", all.stream().map(UploadChunks.StoredChunk::index).toList(), "totalChunks", row.totalChunks()));
+    }
+    boolean joined = all.stream().anyMatch(UploadChunks.StoredChunk::joined);
+    if (!joined) {
+      long sum = all.stream().mapToLong(UploadChunks.StoredChunk::bytes).sum();
+      if (sum != row.length()) {
+        throw new LegacyApiException(
+            400, "Chunks do not add up", "The chunks hold " + sum + " bytes; the file has " + row.length(), List.of(), Map.of());
+      }
+      if (!all.stream().allMatch(UploadChunks.StoredChunk::inPlace)) {
+        long start = System.nanoTime();
+        placement.join(row, all);
+        chunks.markJoined(row.id());
+        log.atInfo()
+            .addKeyValue("upload_id", row.id())
+            .addKeyValue("bytes", sum)
+            .addKeyValue("millis", (System.nanoTime() - start) / 1_000_000)
+            .log("chunked.joined");
+      }
+    }
+    placement.finishJoin(row);
+  }
+
+  /** A name or type given at completion replaces the one given at init (the bytes are checked again). */
+  private void relabel(UploadRow row, String fileName, String contentType) throws LegacyApiException, IOException {
+    String name = fileName != null ? UploadRules.sanitizeFileName(fileName) : row.fileName();
+    String type = contentType != null ? contentType.trim() : row.contentType();
+    if (name.equals(row.fileName()) && type.equals(row.contentType())) {
+      return;
+    }
+    if (!type.equals(row.contentType()) && storage.verifiesContent()) {
+      byte[] head;
+      try (InputStream in = storage.files().openStream(row.id())) {
+        head = in.readNBytes((int) Math.min(ContentSignature.HEAD, row.length()));
+      }
+      if (!ContentSignature.matches(type, head)) {
+        throw new LegacyApiException(415, "Content does not match its type", "The first bytes are not " + type, List.of(), Map.of());
+      }
+    }
+    Map<String, String> metadata = new LinkedHashMap<>(row.metadata());
+    metadata.put("filename", name);
+    metadata.put("filetype", type);
+    sessions.rename(row.id(), name, type, metadata, encode(metadata));
+  }
+
+  /** The indices of the stored chunks, in order (none for an upload made through tus). */
+  public List<Integer> receivedChunks(UploadRow row) {
+    return row.isChunked() ? chunks.stored(row.id()) : List.of();
   }
 
   public UploadRow status(String userId, String uploadId) throws LegacyApiException {

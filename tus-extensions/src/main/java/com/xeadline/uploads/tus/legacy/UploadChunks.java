@@ -40,13 +40,30 @@ public final class UploadChunks {
     }
   }
 
-  public void markStored(String uploadId, int index) {
+  /** A stored chunk: its size, and whether it sits at its place in the upload's file. */
+  public record StoredChunk(int index, long bytes, boolean inPlace, boolean joined) {}
+
+  public void markStored(String uploadId, int index, long bytes, boolean inPlace) {
     jdbi.useHandle(
         h ->
             h.createUpdate(
-                    "UPDATE upload_chunks SET state = 'stored' WHERE upload_id = :id AND chunk_index = :index")
+                    """
+                    UPDATE upload_chunks SET state = 'stored', chunk_bytes = :bytes, in_place = :inPlace
+                    WHERE upload_id = :id AND chunk_index = :index
+                    """)
                 .bind("id", uploadId)
                 .bind("index", index)
+                .bind("bytes", bytes)
+                .bind("inPlace", inPlace)
+                .execute());
+  }
+
+  /** All chunks' bytes are now in the upload's file, in their order (a join is done). */
+  public void markJoined(String uploadId) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate("UPDATE upload_chunks SET state = 'joined' WHERE upload_id = :id AND state = 'stored'")
+                .bind("id", uploadId)
                 .execute());
   }
 
@@ -66,21 +83,32 @@ public final class UploadChunks {
     return jdbi.withHandle(h -> h.createUpdate("DELETE FROM upload_chunks WHERE state = 'writing'").execute());
   }
 
+  /** The indices of the stored chunks, in order. */
   public List<Integer> stored(String uploadId) {
+    return storedChunks(uploadId).stream().map(StoredChunk::index).toList();
+  }
+
+  public List<StoredChunk> storedChunks(String uploadId) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
                     """
-                    SELECT chunk_index FROM upload_chunks
-                    WHERE upload_id = :id AND state = 'stored' ORDER BY chunk_index
+                    SELECT chunk_index, chunk_bytes, in_place, state FROM upload_chunks
+                    WHERE upload_id = :id AND state IN ('stored', 'joined') ORDER BY chunk_index
                     """)
                 .bind("id", uploadId)
-                .mapTo(Integer.class)
+                .map(
+                    (rs, ctx) ->
+                        new StoredChunk(
+                            rs.getInt("chunk_index"),
+                            rs.getLong("chunk_bytes"),
+                            rs.getBoolean("in_place"),
+                            "joined".equals(rs.getString("state"))))
                 .list());
   }
 
   private boolean isStored(String uploadId, int index) {
-    return count(uploadId, index, "stored") > 0;
+    return count(uploadId, index, "stored") + count(uploadId, index, "joined") > 0;
   }
 
   private boolean isClaimed(String uploadId, int index) {

@@ -1,0 +1,221 @@
+package com.xeadline.uploads.tus.legacy;
+
+import com.xeadline.uploads.tus.UploadFiles;
+import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.UploadRules;
+import com.xeadline.uploads.tus.UploadSessions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Where the bytes of one legacy chunk go. Clients cut files into chunks of their own size: once
+ * that size is known (declared at init, or learned from a chunk) chunk {@code i} is streamed
+ * straight to {@code i * chunkSize} in the upload's file, and completion costs nothing. A chunk
+ * whose size is not yet known, or differs from the fixed one, is spilled to a file of its own;
+ * it is moved to its place when it teaches the fixed size, or else joined in at completion.
+ */
+final class ChunkPlacement {
+  /** A stored chunk's size and whether it sits at its place in the upload's file. */
+  record Placed(long bytes, boolean inPlace) {}
+
+  private static final int BUFFER = 256 * 1024;
+
+  private final UploadFiles files;
+  private final UploadSessions sessions;
+  private final long maxChunkSize;
+  private final boolean fsync;
+
+  ChunkPlacement(UploadFiles files, UploadSessions sessions, long maxChunkSize, boolean fsync) {
+    this.files = files;
+    this.sessions = sessions;
+    this.maxChunkSize = maxChunkSize;
+    this.fsync = fsync;
+  }
+
+  Placed place(UploadRow row, int index, InputStream body) throws IOException, LegacyApiException {
+    Long chunkSize = row.chunkSize();
+    long expected = chunkSize == null ? 0 : expectedSize(row, index, chunkSize);
+    if (expected > 0) {
+      long written;
+      try (FileChannel file = files.openForWrite(row.id())) {
+        written = copy(body, file, index * chunkSize, expected);
+        int next = body.read();
+        if (written == expected && next < 0) {
+          force(file);
+          return new Placed(expected, true);
+        }
+        // Not the fixed size: this chunk goes to its own file, starting with what was read.
+        Path spill = files.chunkPath(row.id(), index);
+        try (FileChannel out = openSpill(spill)) {
+          transfer(file, index * chunkSize, written, out);
+          long size = written;
+          if (next >= 0) {
+            out.write(ByteBuffer.wrap(new byte[] {(byte) next}));
+            size += 1 + copy(body, out, written + 1, maxChunkSize - written);
+          }
+          return new Placed(checkSize(row, size, body, out), false);
+        }
+      }
+    }
+    Path spill = files.chunkPath(row.id(), index);
+    long size;
+    try (FileChannel out = openSpill(spill)) {
+      size = checkSize(row, copy(body, out, 0, maxChunkSize), body, out);
+    }
+    OptionalLong candidate = impliedChunkSize(row, index, size);
+    if (candidate.isPresent()
+        && sessions.learnChunkSize(row.id(), candidate.getAsLong()) == candidate.getAsLong()) {
+      long position = index * candidate.getAsLong();
+      try (FileChannel in = FileChannel.open(spill, StandardOpenOption.READ);
+          FileChannel file = files.openForWrite(row.id())) {
+        file.position(position);
+        transfer(in, 0, size, file);
+        force(file);
+      }
+      Files.delete(spill);
+      return new Placed(size, true);
+    }
+    return new Placed(size, false);
+  }
+
+  /** The first bytes of a stored chunk (for the content check of chunk 0). */
+  byte[] head(UploadRow row, int index, Placed placed, int max) throws IOException {
+    int n = (int) Math.min(max, placed.bytes());
+    ByteBuffer head = ByteBuffer.allocate(n);
+    long position = placed.inPlace() ? index * row.chunkSize() : 0;
+    try (FileChannel in =
+        placed.inPlace() ? files.openForRead(row.id()) : FileChannel.open(files.chunkPath(row.id(), index), StandardOpenOption.READ)) {
+      while (head.hasRemaining() && in.read(head, position + head.position()) >= 0) {
+        // read until full or the end
+      }
+    }
+    return java.util.Arrays.copyOf(head.array(), head.position());
+  }
+
+  /**
+   * Writes the chunks in their order into a new file (a kernel-side copy from their places or
+   * their own files) and puts it in the upload file's place. The caller holds the upload's lock.
+   */
+  void join(UploadRow row, List<UploadChunks.StoredChunk> chunks) throws IOException {
+    Path joined = files.chunkDir(row.id()).resolve("joined.tmp");
+    Files.createDirectories(joined.getParent());
+    try (FileChannel out =
+        FileChannel.open(joined, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      try (FileChannel file = files.openForRead(row.id())) {
+        for (UploadChunks.StoredChunk chunk : chunks) {
+          if (chunk.inPlace()) {
+            transfer(file, chunk.index() * row.chunkSize(), chunk.bytes(), out);
+          } else {
+            try (FileChannel in = FileChannel.open(files.chunkPath(row.id(), chunk.index()), StandardOpenOption.READ)) {
+              transfer(in, 0, chunk.bytes(), out);
+            }
+          }
+        }
+      }
+      out.force(true); // the join replaces the only copy of the in-place chunks: always durable
+    }
+  }
+
+  /** Puts a finished join in place of the upload's file (again, after a crash, if it is still there). */
+  void finishJoin(UploadRow row) throws IOException {
+    Path joined = files.chunkDir(row.id()).resolve("joined.tmp");
+    if (Files.exists(joined)) {
+      Files.move(joined, files.path(row.id()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+    files.deleteChunks(row.id());
+  }
+
+  /** The size chunk {@code index} has when all chunks but the last are {@code chunkSize} bytes. */
+  static long expectedSize(UploadRow row, int index, long chunkSize) {
+    return index == row.totalChunks() - 1 ? row.length() - index * chunkSize : chunkSize;
+  }
+
+  /** Whether {@code chunkSize} can cut a file of {@code length} bytes into exactly {@code total} chunks. */
+  static boolean fits(long chunkSize, long length, int total) {
+    return chunkSize > 0 && chunkSize * (total - 1) < length && chunkSize * total >= length;
+  }
+
+  /**
+   * The fixed chunk size a chunk of {@code size} bytes at {@code index} tells: its own size for any
+   * chunk but the last; for the last, the size that leaves it as the remainder.
+   */
+  private OptionalLong impliedChunkSize(UploadRow row, int index, long size) {
+    int total = row.totalChunks();
+    long candidate;
+    if (index < total - 1) {
+      candidate = size;
+    } else if (total > 1 && (row.length() - size) % (total - 1) == 0) {
+      candidate = (row.length() - size) / (total - 1);
+      if (candidate < size) {
+        return OptionalLong.empty();
+      }
+    } else {
+      return OptionalLong.empty();
+    }
+    return candidate <= maxChunkSize && fits(candidate, row.length(), total)
+        ? OptionalLong.of(candidate)
+        : OptionalLong.empty();
+  }
+
+  private long checkSize(UploadRow row, long size, InputStream body, FileChannel out)
+      throws IOException, LegacyApiException {
+    if (size == 0) {
+      throw LegacyApiException.invalid(List.of(new UploadRules.Violation("chunk", "must not be empty")));
+    }
+    long limit = Math.min(maxChunkSize, row.length());
+    if (size > limit || body.read() >= 0) {
+      throw LegacyApiException.invalid(List.of(new UploadRules.Violation("chunk", "must be at most " + limit + " bytes")));
+    }
+    force(out);
+    return size;
+  }
+
+  /** Copies up to {@code max} bytes of {@code in} to {@code out} at {@code position}; answers how many. */
+  private static long copy(InputStream in, FileChannel out, long position, long max) throws IOException {
+    byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(1, max + 1))];
+    ByteBuffer direct = ByteBuffer.allocateDirect(buffer.length);
+    long written = 0;
+    while (written < max) {
+      int n = in.read(buffer, 0, (int) Math.min(buffer.length, max - written));
+      if (n < 0) {
+        break;
+      }
+      direct.clear();
+      direct.put(buffer, 0, n).flip();
+      while (direct.hasRemaining()) {
+        written += out.write(direct, position + written);
+      }
+    }
+    return written;
+  }
+
+  /** A kernel-side copy (sendfile / copy_file_range) of {@code count} bytes from {@code position}. */
+  private static void transfer(FileChannel in, long position, long count, FileChannel out) throws IOException {
+    long done = 0;
+    while (done < count) {
+      long n = in.transferTo(position + done, count - done, out);
+      if (n <= 0) {
+        throw new IOException("chunk bytes missing at " + (position + done));
+      }
+      done += n;
+    }
+  }
+
+  private static FileChannel openSpill(Path spill) throws IOException {
+    return FileChannel.open(spill, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ, StandardOpenOption.WRITE);
+  }
+
+  private void force(FileChannel channel) throws IOException {
+    if (fsync) {
+      channel.force(false);
+    }
+  }
+}
