@@ -44,7 +44,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "server.min-free-space",
           "UPLOADS_MIN_FREE_SPACE",
           "512MiB",
-          "/readyz fails when the data directory's file system has less free space");
+          "Below this much free space on any directory the server writes (data, upload dir, finals), /readyz fails and new uploads get 507");
   public static final ConfigOption DATA_DIR =
       new ConfigOption(
           "storage.data-dir", "UPLOADS_DATA_DIR", "./data", "Directory for the database and files");

@@ -14,18 +14,19 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * {@code /readyz}: ready to take uploads when the database answers, the data directory is
- * writable with enough free space, and the storage provider answers. 503 lists what is not.
+ * writable, every directory the server writes has enough free space, and the storage provider
+ * answers. 503 lists what is not.
  */
 final class ReadyServlet extends HttpServlet {
   private final transient Jdbi jdbi;
   private final transient Path dataDir;
-  private final long minFreeSpace;
+  private final transient FreeSpace freeSpace;
   private final transient StorageProviders providers;
 
-  ReadyServlet(Jdbi jdbi, Path dataDir, long minFreeSpace, StorageProviders providers) {
+  ReadyServlet(Jdbi jdbi, Path dataDir, FreeSpace freeSpace, StorageProviders providers) {
     this.jdbi = jdbi;
     this.dataDir = dataDir;
-    this.minFreeSpace = minFreeSpace;
+    this.freeSpace = freeSpace;
     this.providers = providers;
   }
 
@@ -38,7 +39,9 @@ final class ReadyServlet extends HttpServlet {
       Files.delete(probe);
       return true;
     }));
-    checks.put("freeSpace", check(() -> Files.getFileStore(dataDir).getUsableSpace() >= minFreeSpace));
+    Map<String, Boolean> space = freeSpace.check();
+    checks.put("freeSpace", !space.containsValue(false));
+    space.forEach((dir, enough) -> checks.put("freeSpace." + dir, enough));
     checks.put("storage", check(() -> {
       providers.current().stat("readiness/probe");
       return true;

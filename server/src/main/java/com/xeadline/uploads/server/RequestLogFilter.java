@@ -47,11 +47,17 @@ final class RequestLogFilter extends HttpFilter {
       log.atInfo()
           .addKeyValue("method", request.getMethod())
           .addKeyValue("path", request.getRequestURI())
-          .addKeyValue("status", response.getStatus())
+          .addKeyValue("status", loggedStatus(request, response))
           .addKeyValue("millis", (System.nanoTime() - start) / 1_000_000)
           .addKeyValue("remote", request.getRemoteAddr())
           .log("http.request");
       MDC.remove("request_id");
     }
+  }
+
+  /** What the client got: a request whose answer never reached it is not logged as the status set. */
+  private static Object loggedStatus(HttpServletRequest request, HttpServletResponse response) {
+    Object override = request.getAttribute(ClientGone.LOGGED_STATUS);
+    return override != null ? override : response.getStatus();
   }
 }

@@ -3,6 +3,7 @@ package com.xeadline.uploads.server;
 import com.xeadline.uploads.server.auth.AuthHandler;
 import com.xeadline.uploads.server.auth.GrantAccess;
 import com.xeadline.uploads.tus.DatabaseOutage;
+import com.xeadline.uploads.tus.StorageFailure;
 import com.xeadline.uploads.tus.protocol.TusService;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -71,12 +72,49 @@ final class TusServlet extends HttpServlet {
         }
       }
     } catch (IOException e) {
-      // The client went away, stalled past the idle timeout, or its connection was cut so that a
-      // newer request could take the upload; what it sent is already saved.
-      log.atInfo()
-          .addKeyValue("path", request.getRequestURI())
-          .addKeyValue("reason", String.valueOf(e.getMessage()))
-          .log("tus.request_broken");
+      if (ClientGone.is(e)) {
+        // The client went away, stalled past the idle timeout, or its connection was cut so that a
+        // newer request could take the upload; what it sent is already saved.
+        ClientGone.mark(request);
+        log.atInfo()
+            .addKeyValue("path", request.getRequestURI())
+            .addKeyValue("reason", String.valueOf(e.getMessage()))
+            .log("tus.request_broken");
+      } else {
+        answerServerFailure(request, response, e);
+      }
+    }
+  }
+
+  /**
+   * The server failed (disk full, I/O error): never a bare 200. 507 when out of space, else 500,
+   * with the offset that is kept so the client knows where to resume once space is back.
+   */
+  private static void answerServerFailure(HttpServletRequest request, HttpServletResponse response, IOException e) {
+    int status = StorageFailure.isDiskFull(e) ? 507 : 500;
+    log.atError()
+        .addKeyValue("path", request.getRequestURI())
+        .addKeyValue("status", status)
+        .addKeyValue("reason", String.valueOf(e.getMessage()))
+        .setCause(status == 507 ? null : e)
+        .log("tus.storage_failed");
+    if (response.isCommitted()) {
+      ClientGone.markBroken(request, status);
+      return;
+    }
+    response.setStatus(status);
+    response.setHeader("Tus-Resumable", "1.0.0");
+    response.setHeader("Cache-Control", "no-store");
+    if (e instanceof StorageFailure failure && failure.committedOffset() >= 0) {
+      response.setHeader("Upload-Offset", Long.toString(failure.committedOffset()));
+    }
+    response.setContentType("text/plain; charset=utf-8");
+    try {
+      response.getWriter().write(status == 507
+          ? "The server is out of disk space; the bytes up to Upload-Offset are kept: resume from there later."
+          : "The server could not store the upload's bytes; ask HEAD for the offset and resume.");
+    } catch (IOException | IllegalStateException ignored) {
+      // the client went away: the log line says what happened
     }
   }
 

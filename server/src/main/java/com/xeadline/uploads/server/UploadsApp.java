@@ -182,11 +182,24 @@ public final class UploadsApp implements AutoCloseable {
           .description("Background jobs (probe, transcode) waiting to run")
           .register(metrics);
       HttpHooks hooks = new HttpHooks(config.hooks());
-      storage.setCreationGate(hooks);
+      Map<String, java.nio.file.Path> written = new java.util.LinkedHashMap<>();
+      written.put("data", config.storage().dataDir());
+      written.put("uploads", config.storage().uploadDir());
+      written.put("finals", config.storage().dataDir().resolve("finals"));
+      FreeSpace freeSpace = new FreeSpace(written, config.server().minFreeSpace());
+      storage.setCreationGate(
+          request -> {
+            freeSpace.check(request);
+            hooks.check(request);
+          });
       storage.addEvents(hooks);
       storage.addFinishedListener(hooks);
       storage.addTerminationListener(hooks);
       storage.reconcile(locks);
+      int republished = publisher.repairPending(locks);
+      if (republished > 0) {
+        log.atInfo().addKeyValue("uploads", republished).log("storage.publishes_repaired");
+      }
       int missed = pipeline.queueMissedProbes();
       if (missed > 0) {
         log.atInfo().addKeyValue("queued", missed).log("video.missed_probes_queued");
@@ -236,7 +249,7 @@ public final class UploadsApp implements AutoCloseable {
       context.addServlet(
           new ServletHolder(
               "ready",
-              new ReadyServlet(database.jdbi(), config.storage().dataDir(), config.server().minFreeSpace(), providers)),
+              new ReadyServlet(database.jdbi(), config.storage().dataDir(), freeSpace, providers)),
           "/readyz");
       context.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics)), "/metrics");
       UploadPageServlet page = new UploadPageServlet();
@@ -247,9 +260,11 @@ public final class UploadsApp implements AutoCloseable {
       // On PostgreSQL the budgets are cluster-wide: N requests means N across every node.
       Buckets buckets = config.database().isPostgres() ? Buckets.inPostgres(database.dataSource()) : Buckets.inProcess();
       RateLimitHandler limited = new RateLimitHandler(config.limits(), buckets, metrics, new ApiRouter(api, context));
-      Server server =
-          HttpServerFactory.create(
-              config, config.auth().open() ? limited : authHandler(config, grantAccess, clock, limited));
+      Handler application = config.auth().open() ? limited : authHandler(config, grantAccess, clock, limited);
+      if (config.storage().fsync()) {
+        application = new DurableResponses(application, database::syncToDisk);
+      }
+      Server server = HttpServerFactory.create(config, application);
       server.start();
       JettyConnectionMetrics.addToAllConnectors(server, metrics);
 

@@ -1,6 +1,7 @@
 package com.xeadline.uploads.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +87,24 @@ class CrashRecoveryIT {
       byte[] downloaded =
           http.send(HttpRequest.newBuilder(second.base().resolve(path)).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
       assertThat(TestServer.sha256(downloaded)).isEqualTo(TestServer.sha256(source));
+    }
+  }
+
+  @Test
+  void aCrashBetweenMovingTheFinalAndRecordingItsKeyIsRepairedAtStart() throws Exception {
+    byte[] source = TestServer.randomBytes(3 * 1024 * 1024, 3);
+    String path;
+    try (ChildServer first = ChildServer.start(dataDir, List.of("-Duploads.crash-at=publish.stored"))) {
+      path = URI.create(create(first.base(), source.length)).getPath();
+      assertThatThrownBy(() -> patch(first.base(), path, 0, source)).isInstanceOf(java.io.IOException.class);
+      assertThat(first.process.waitFor()).isEqualTo(137); // halted after the move, before the key was recorded
+    }
+    try (ChildServer second = ChildServer.start(dataDir)) {
+      assertThat(offset(second.base(), path)).isEqualTo(source.length);
+      HttpResponse<byte[]> downloaded =
+          http.send(HttpRequest.newBuilder(second.base().resolve(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(downloaded.statusCode()).isEqualTo(200);
+      assertThat(TestServer.sha256(downloaded.body())).isEqualTo(TestServer.sha256(source));
     }
   }
 

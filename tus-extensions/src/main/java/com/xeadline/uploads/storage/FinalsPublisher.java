@@ -1,11 +1,16 @@
 package com.xeadline.uploads.storage;
 
+import com.xeadline.uploads.tus.CrashPoint;
 import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadLocks;
 import com.xeadline.uploads.tus.UploadFinishedListener;
 import com.xeadline.uploads.tus.UploadRow;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import me.desair.tus.server.exception.UploadAlreadyLockedException;
 import me.desair.tus.server.upload.UploadType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * Hands every finished upload (not the parts of a concatenation) to the configured provider and
  * records provider and key in its row. When the provider refuses for good, the upload is marked
  * failed with the reason; its local bytes stay, so publishing can be retried.
+ *
+ * <p>Publishing is recoverable at every step: the key is written to the row before the bytes
+ * move, so after a crash {@link #repairPending} finds the bytes either still in the upload
+ * directory (publish again under the same key) or already at the provider (record it).
  */
 public final class FinalsPublisher implements UploadFinishedListener, SqlUploadStorage.TerminationListener {
   private static final Logger log = LoggerFactory.getLogger(FinalsPublisher.class);
@@ -55,9 +64,54 @@ public final class FinalsPublisher implements UploadFinishedListener, SqlUploadS
     return published;
   }
 
+  /**
+   * At start: finishes every publish a crash interrupted (row completed, no provider recorded).
+   * Each upload is repaired under its write lock; one another node holds is left to that node.
+   * Returns how many were repaired.
+   */
+  public int repairPending(UploadLocks locks) {
+    int repaired = 0;
+    for (UploadRow pending : storage.publishPending()) {
+      try (UploadLocks.Lease lease = locks.acquire(pending.id(), Duration.ZERO, () -> {})) {
+        Optional<UploadRow> current = storage.find(pending.id()).filter(r -> r.storageProvider() == null);
+        if (current.isPresent() && repair(current.get())) {
+          repaired++;
+        }
+      } catch (UploadAlreadyLockedException busy) {
+        // being written or published right now
+      } catch (IOException | RuntimeException e) {
+        log.atError().addKeyValue("upload_id", pending.id()).setCause(e).log("upload.publish_repair_failed");
+      }
+    }
+    return repaired;
+  }
+
+  private boolean repair(UploadRow row) throws IOException {
+    if (storage.files().exists(row.id())) {
+      return publish(row, false); // the move never happened: do it now, under the recorded key if any
+    }
+    StorageProvider provider = providers.current();
+    Optional<StoredObject> stored = row.storageKey() == null ? Optional.empty() : provider.stat(row.storageKey());
+    if (stored.isPresent() && row.length() != null && stored.get().size() == row.length()) {
+      storage.recordPublished(row.id(), provider.name(), row.storageKey());
+      log.atInfo()
+          .addKeyValue("upload_id", row.id())
+          .addKeyValue("provider", provider.name())
+          .addKeyValue("key", row.storageKey())
+          .log("upload.publish_repaired");
+      return true;
+    }
+    log.atError().addKeyValue("upload_id", row.id()).addKeyValue("key", row.storageKey()).log("upload.final_bytes_missing");
+    return false;
+  }
+
   private boolean publish(UploadRow row, boolean retry) {
     StorageProvider provider = providers.current();
-    String key = row.storageKey() != null ? row.storageKey() : ObjectKeys.forUpload(row.userId(), row.fileName(), row.id());
+    String key = row.storageKey();
+    if (key == null) {
+      key = ObjectKeys.forUpload(row.userId(), row.fileName(), row.id());
+      storage.recordPublishIntent(row.id(), key);
+    }
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("upload-id", row.id());
     metadata.put("user-id", row.userId() == null ? "" : row.userId());
@@ -65,6 +119,7 @@ public final class FinalsPublisher implements UploadFinishedListener, SqlUploadS
     long start = System.nanoTime();
     try {
       provider.storeFile(key, storage.files().path(row.id()), row.contentType(), metadata);
+      CrashPoint.reach("publish.stored");
       if (retry) {
         storage.recordRepublished(row.id(), provider.name(), key);
       } else {

@@ -263,7 +263,11 @@ public final class SqlUploadStorage implements UploadStorageService {
           if (written + n > limit) {
             throw new TusException(413, row.length() != null ? TOO_LARGE : DEFERRED_TOO_LARGE);
           }
-          writeFully(channel, direct, buffer, n);
+          try {
+            writeFully(channel, direct, buffer, n);
+          } catch (IOException e) {
+            throw new StorageFailure(e);
+          }
           written += n;
           sinceCheckpoint += n;
           if (!check.pending() && sinceCheckpoint >= checkpointBytes) {
@@ -286,14 +290,18 @@ public final class SqlUploadStorage implements UploadStorageService {
           } catch (Superseded e) {
             superseded = true;
             throw e;
+          } catch (StorageFailure notCommitted) {
+            // the disk refuses even the sync: the offset stays at the last commit
+            broken = broken instanceof StorageFailure ? broken : notCommitted;
           }
         }
         log.atInfo()
             .addKeyValue("upload_id", id)
             .addKeyValue("offset", committed)
             .addKeyValue("reason", String.valueOf(broken.getMessage()))
+            .addKeyValue("side", broken instanceof StorageFailure ? "server" : "client")
             .log("upload.body_interrupted");
-        throw broken;
+        throw broken instanceof StorageFailure failure ? failure.at(committed) : broken;
       } finally {
         // A refused body (too large, checksum mismatch) keeps none of its bytes, checkpointed or
         // not; a broken one keeps what was committed. A superseded writer touches nothing more:
@@ -366,6 +374,14 @@ public final class SqlUploadStorage implements UploadStorageService {
     sessions.recordPublished(id, provider, key);
   }
 
+  public void recordPublishIntent(String id, String key) {
+    sessions.recordPublishIntent(id, key);
+  }
+
+  public List<UploadRow> publishPending() {
+    return sessions.findPublishPending();
+  }
+
   public List<UploadRow> unpublished() {
     return sessions.findUnpublished();
   }
@@ -403,7 +419,11 @@ public final class SqlUploadStorage implements UploadStorageService {
   /** Makes the bytes up to {@code offset} durable, then moves the row's offset from {@code from}. */
   private long commit(FileChannel channel, UploadRow row, long from, long offset) throws IOException, Superseded {
     if (fsync) {
-      channel.force(false);
+      try {
+        channel.force(false);
+      } catch (IOException e) {
+        throw new StorageFailure(e);
+      }
     }
     if (!sessions.advanceOffset(row.id(), from, offset, row.length(), clock.instant(), expiry(), finishedUrl(row.id()))) {
       log.atWarn()

@@ -335,6 +335,33 @@ public final class UploadSessions {
                 .execute());
   }
 
+  /**
+   * The key a final is about to be stored under, written before the bytes move: a crash between
+   * the move and {@link #recordPublished} then leaves a row that says where its bytes went.
+   */
+  public void recordPublishIntent(String id, String key) {
+    forgetScopedRows();
+    jdbi.useHandle(
+        h ->
+            h.createUpdate("UPDATE upload_sessions SET storage_key = :key WHERE id = :id AND storage_provider IS NULL")
+                .bind("id", id)
+                .bind("key", key)
+                .execute());
+  }
+
+  /** Finished uploads (not parts) not yet recorded at a provider: a publish a crash interrupted. */
+  public List<UploadRow> findPublishPending() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT * FROM upload_sessions
+                    WHERE status = 'completed' AND storage_provider IS NULL AND upload_type <> 'PARTIAL'
+                    """)
+                .map(UploadSessions::mapRow)
+                .list());
+  }
+
   /** Finished uploads whose final could not be stored, with their bytes still here. */
   public List<UploadRow> findUnpublished() {
     return jdbi.withHandle(

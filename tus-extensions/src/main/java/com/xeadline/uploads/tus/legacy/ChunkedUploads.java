@@ -191,7 +191,12 @@ public final class ChunkedUploads {
     if (row.status() == UploadStatus.COMPLETED || row.status() == UploadStatus.FAILED) {
       throw new LegacyApiException(409, "Upload is " + row.status().dbValue(), "Upload " + uploadId + " takes no more chunks", List.of(), Map.of());
     }
-    if (!chunks.claim(uploadId, index, clock.instant())) {
+    UploadChunks.Claim claim = chunks.claim(uploadId, index, clock.instant());
+    if (claim == UploadChunks.Claim.BUSY) {
+      throw new LegacyApiException(
+          409, "Chunk being written", "Chunk " + index + " is being written by another request; retry shortly", List.of(), Map.of());
+    }
+    if (claim == UploadChunks.Claim.STORED) {
       body.transferTo(java.io.OutputStream.nullOutputStream());
       return new Chunk(index, chunks.stored(uploadId));
     }

@@ -14,30 +14,60 @@ public final class UploadChunks {
     this.jdbi = jdbi;
   }
 
+  /** What a request found when it tried to claim a chunk. */
+  public enum Claim {
+    /** This request writes the chunk. */
+    CLAIMED,
+    /** The chunk is already stored: a duplicate, answered as a success. */
+    STORED,
+    /** Another request is writing it right now: the client should retry later (409). */
+    BUSY
+  }
+
   /**
-   * Claims a chunk for writing. False when it is already stored or being written by another
-   * request: the primary key makes the claim atomic across threads (and nodes).
+   * Claims a chunk for writing; the primary key makes the claim atomic across threads (and
+   * nodes). A concurrent claim may still be uncommitted when ours collides with it (neither
+   * stored nor claimed is visible yet): then the claim is tried again a few times, and when it
+   * stays undecided the chunk counts as busy, never as an error.
    */
-  public boolean claim(String uploadId, int index, Instant now) {
-    try {
-      return jdbi.withHandle(
-              h ->
-                  h.createUpdate(
-                          """
-                          INSERT INTO upload_chunks (upload_id, chunk_index, state, claimed_at)
-                          VALUES (:id, :index, 'writing', :now)
-                          """)
-                      .bind("id", uploadId)
-                      .bind("index", index)
-                      .bind("now", now.atOffset(ZoneOffset.UTC))
-                      .execute())
-          == 1;
-    } catch (UnableToExecuteStatementException duplicate) {
-      if (isStored(uploadId, index) || isClaimed(uploadId, index)) {
-        return false;
+  public Claim claim(String uploadId, int index, Instant now) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try {
+        if (insertClaim(uploadId, index, now)) {
+          return Claim.CLAIMED;
+        }
+      } catch (UnableToExecuteStatementException duplicate) {
+        // decided below
       }
-      throw duplicate;
+      if (isStored(uploadId, index)) {
+        return Claim.STORED;
+      }
+      if (isClaimed(uploadId, index)) {
+        return Claim.BUSY;
+      }
+      try {
+        Thread.sleep(5L << attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
     }
+    return Claim.BUSY;
+  }
+
+  private boolean insertClaim(String uploadId, int index, Instant now) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        """
+                        INSERT INTO upload_chunks (upload_id, chunk_index, state, claimed_at)
+                        VALUES (:id, :index, 'writing', :now)
+                        """)
+                    .bind("id", uploadId)
+                    .bind("index", index)
+                    .bind("now", now.atOffset(ZoneOffset.UTC))
+                    .execute())
+        == 1;
   }
 
   /** A stored chunk: its size, and whether it sits at its place in the upload's file. */
