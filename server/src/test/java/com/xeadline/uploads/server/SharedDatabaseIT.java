@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The app's PostgreSQL, already holding Prisma's tables in public: the server starts on it from a
  * Prisma-style URL, keeps every table of its own in its schema, and leaves the app's untouched.
  */
-class SharedDatabaseTest {
+class SharedDatabaseIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
