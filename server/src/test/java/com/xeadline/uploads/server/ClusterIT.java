@@ -179,7 +179,9 @@ class ClusterIT {
   @Test
   void aNodeStartingUpLeavesAnUploadAnotherNodeIsWritingAlone() throws Exception {
     Path shared = work.resolve("startup");
-    TestServer writer = TestServer.start(shared, nodeFlags("writer"));
+    // The writer's PATCH waits while another node starts, which on a busy machine can outlast the
+    // default 30 s idle timeout.
+    TestServer writer = TestServer.start(shared, nodeFlags("writer", "--server.idle-timeout=10m"));
     try {
       byte[] file = random(3 * MiB, 4);
       String location = writer.create(file.length);
