@@ -40,7 +40,8 @@ class ResumableDigestTest extends ServerPerClass {
             server.uri("/files/"), "POST", V8, "Upload-Complete: ?1", "Content-Length: " + source.length, digest("sha-512", "SHA-512", source))) {
       location = creation.next().header("Location");
       creation.send(source, 0, sent);
-      Thread.sleep(100);
+      String created = location;
+      Poll.until("the sent part is on disk", () -> server.bytesOnDisk(created) == sent);
     }
     long offset = Long.parseLong(ResumableUploadTest.head(location).header("Upload-Offset"));
     RawHttp.Response rest = ResumableUploadTest.append(location, offset, Arrays.copyOfRange(source, (int) offset, source.length), true);
