@@ -129,7 +129,7 @@ public final class ConfigLoader {
             dataDir.toAbsolutePath().normalize(),
             v.get(ConfigOption.UPLOAD_DIR, s -> Path.of(expand.apply(s)).toAbsolutePath().normalize(), dataDir.resolve("uploads")),
             v.get(ConfigOption.FSYNC, ConfigValues::parseBoolean, true),
-            v.get(ConfigOption.PUBLIC_FINALS, ConfigValues::parseBoolean, false),
+            v.get(ConfigOption.PUBLIC_FINALS, ConfigValues::parseBoolean, true),
             gcs(raw, v));
 
     String url = expand.apply(raw.get(ConfigOption.DATABASE_URL.key()).trim());

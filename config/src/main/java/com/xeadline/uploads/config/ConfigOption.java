@@ -70,8 +70,8 @@ public record ConfigOption(String key, String env, String defaultValue, String d
       new ConfigOption(
           "storage.public-finals",
           "UPLOADS_PUBLIC_FINALS",
-          "false",
-          "Let anyone GET a finished upload at /files/<id> without a token (else owner only)");
+          "true",
+          "Let anyone GET a completed upload at /files/<id> and its renditions without credentials, cacheable, as the old service's public blobs (false: owner only)");
   public static final ConfigOption GCS_BUCKET =
       new ConfigOption("gcs.bucket", "UPLOADS_GCS_BUCKET", "", "GCS bucket, with storage.provider=gcs");
   public static final ConfigOption GCS_PREFIX =

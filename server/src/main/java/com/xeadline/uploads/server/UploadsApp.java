@@ -197,7 +197,8 @@ public final class UploadsApp implements AutoCloseable {
               new PublicUrls(config.server().trustProxy(), UPLOAD_PATH),
               rules,
               providers,
-              config.tus().lockWait());
+              config.tus().lockWait(),
+              config.storage().publicFinals());
       ChunkedUploads chunked =
           new ChunkedUploads(
               storage,
@@ -215,7 +216,7 @@ public final class UploadsApp implements AutoCloseable {
               new StorageResource(
                   chunked, providers, grants, files.dir(), config.rules().maxChunkSize(), new VideoStatus(videos, jobs)),
               new UploadsResource(sessions),
-              new VideosResource(videos, providers));
+              new VideosResource(videos, providers, config.storage().publicFinals()));
 
       ServletContextHandler context = new ServletContextHandler("/");
       context.addFilter(new FilterHolder(new RequestLogFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));

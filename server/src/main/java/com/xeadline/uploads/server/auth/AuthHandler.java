@@ -28,6 +28,8 @@ public final class AuthHandler extends Handler.Wrapper {
 
   private static final Set<String> OPEN_PATHS =
       Set.of("/healthz", "/readyz", "/metrics", "/api/storage/network-test", "/api/openapi.json");
+  private static final java.util.regex.Pattern RENDITION =
+      java.util.regex.Pattern.compile("/api/videos/([0-9a-f-]{36})/renditions/[A-Za-z0-9_-]{1,64}");
   private static final String REALM = "Bearer realm=\"xeadline-uploads\"";
 
   private final JwtVerifier verifier;
@@ -65,9 +67,9 @@ public final class AuthHandler extends Handler.Wrapper {
       return super.handle(request, response, callback);
     }
     Optional<UploadRow> granted = grantedUpload(request, path);
-    if (granted.isEmpty() && publicFinals && "GET".equals(request.getMethod()) && path.startsWith("/files/")
+    if (granted.isEmpty() && publicFinals && "GET".equals(request.getMethod())
         && request.getHeaders().get(HttpHeader.AUTHORIZATION) == null) {
-      granted = grants.finished(path.substring("/files/".length()));
+      granted = publicUpload(path).flatMap(grants::finished);
     }
     if (granted.isPresent()) {
       request.setAttribute(USER, granted.get().userId());
@@ -108,6 +110,15 @@ public final class AuthHandler extends Handler.Wrapper {
       return EarlyRefusal.send(request, response, callback, 403, "Forbidden", refusal, "");
     }
     return super.handle(request, response, callback);
+  }
+
+  /** The upload whose final or rendition {@code path} reads, if it is one of those. */
+  private static Optional<String> publicUpload(String path) {
+    if (path.startsWith("/files/")) {
+      return Optional.of(path.substring("/files/".length()));
+    }
+    java.util.regex.Matcher rendition = RENDITION.matcher(path);
+    return rendition.matches() ? Optional.of(rendition.group(1)) : Optional.empty();
   }
 
   /** The upload page and its assets: top-level files, readable by anyone so it can ask for a token. */
