@@ -215,7 +215,7 @@ public final class UploadsApp implements AutoCloseable {
       Handler api =
           ApiHandlerFactory.create(
               new StorageResource(
-                  chunked, providers, grants, files.dir(), config.rules().maxChunkSize(), new VideoStatus(videos, jobs)),
+                  chunked, providers, grants, files.dir(), config.rules().maxChunkSize(), new VideoStatus(videos, jobs), config.storage().publicFinals()),
               new UploadsResource(sessions),
               new VideosResource(videos, providers, config.storage().publicFinals()));
 

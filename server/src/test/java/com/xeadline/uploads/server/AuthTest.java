@@ -282,6 +282,25 @@ class AuthTest {
       assertThat(closed.send(HttpRequest.newBuilder(URI.create(file)).build()).statusCode()).isEqualTo(401);
       HttpResponse<byte[]> owner = closed.sendForBytes(HttpRequest.newBuilder(URI.create(file)).header("Authorization", "Bearer " + bob).build());
       assertThat(owner.headers().firstValue("Cache-Control")).hasValue("private, max-age=0, must-revalidate");
+
+      // The JSON API's url is then a signed, expiring read link a page can still embed.
+      String auth = "Bearer " + bob;
+      HttpResponse<String> init = closed.send(HttpRequest.newBuilder(closed.uri("/api/storage/init-chunked-upload")).header("Authorization", auth)
+          .header("Content-Type", "application/json")
+          .POST(BodyPublishers.ofString("{\"fileName\":\"a.mp4\",\"fileSize\":3,\"contentType\":\"video/mp4\",\"totalChunks\":1}")).build());
+      String chunkedId = new ObjectMapper().readTree(init.body()).get("uploadId").asText();
+      closed.send(HttpRequest.newBuilder(closed.uri("/api/storage/upload-chunk")).header("Authorization", auth)
+          .header("Content-Type", Multipart.contentType())
+          .POST(new Multipart().field("uploadId", chunkedId).field("chunkIndex", "0").file("chunk", new byte[] {7, 8, 9}).publisher()).build());
+      HttpResponse<String> done = closed.send(HttpRequest.newBuilder(closed.uri("/api/storage/complete-chunked-upload")).header("Authorization", auth)
+          .header("Content-Type", "application/json").POST(BodyPublishers.ofString("{\"uploadId\":\"" + chunkedId + "\"}")).build());
+      String url = new ObjectMapper().readTree(done.body()).get("url").asText();
+      assertThat(url).contains("/files/" + chunkedId + "?read=");
+      assertThat(closed.sendForBytes(HttpRequest.newBuilder(URI.create(url)).build()).body()).containsExactly(7, 8, 9);
+      assertThat(closed.send(HttpRequest.newBuilder(URI.create(url.substring(0, url.length() - 2) + "xx")).build()).statusCode()).isEqualTo(401);
+      assertThat(closed.send(HttpRequest.newBuilder(URI.create(url)).DELETE().header("Tus-Resumable", "1.0.0").build()).statusCode()).isEqualTo(401);
+      assertThat(closed.send(HttpRequest.newBuilder(URI.create(url.replace(chunkedId, file.substring(file.lastIndexOf('/') + 1)))).build()).statusCode())
+          .isEqualTo(401);
     }
   }
 

@@ -67,9 +67,14 @@ public final class AuthHandler extends Handler.Wrapper {
       return super.handle(request, response, callback);
     }
     Optional<UploadRow> granted = grantedUpload(request, path);
-    if (granted.isEmpty() && publicFinals && "GET".equals(request.getMethod())
-        && request.getHeaders().get(HttpHeader.AUTHORIZATION) == null) {
-      granted = publicUpload(path).flatMap(grants::finished);
+    if (granted.isEmpty() && "GET".equals(request.getMethod()) && request.getHeaders().get(HttpHeader.AUTHORIZATION) == null) {
+      Optional<String> readable = publicUpload(path);
+      String link = request.getHttpURI().getQuery() == null ? null : Request.extractQueryParameters(request).getValue("read");
+      if (publicFinals) {
+        granted = readable.flatMap(grants::finished);
+      } else if (link != null) {
+        granted = readable.flatMap(id -> grants.readable(id, link)); // a signed, expiring read link
+      }
     }
     if (granted.isPresent()) {
       request.setAttribute(USER, granted.get().userId());
