@@ -38,6 +38,7 @@ import com.xeadline.uploads.storage.StorageProviders;
 import java.util.List;
 import com.xeadline.uploads.server.api.StorageResource;
 import com.xeadline.uploads.server.api.UploadsResource;
+import com.xeadline.uploads.server.api.UsageResource;
 import com.xeadline.uploads.server.api.VideosResource;
 import com.xeadline.uploads.server.jobs.CleanupJob;
 import com.xeadline.uploads.server.jobs.JobHandler;
@@ -232,7 +233,8 @@ public final class UploadsApp implements AutoCloseable {
           ApiHandlerFactory.create(
               new StorageResource(
                   chunked, providers, grants, files.dir(), config.rules().maxChunkSize(), new VideoStatus(videos, jobs), config.storage().publicFinals()),
-              new UploadsResource(sessions),
+              new UsageResource(sessions, config.limits(), clock),
+              new UploadsResource(sessions, chunked, storage, locks, config.tus().lockWait()),
               new VideosResource(videos, providers, config.storage().publicFinals()));
 
       ServletContextHandler context = new ServletContextHandler("/");

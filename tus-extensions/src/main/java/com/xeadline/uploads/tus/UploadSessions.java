@@ -64,17 +64,7 @@ public final class UploadSessions {
       jdbi.useTransaction(
           h -> {
             lockQuotaRow(h, row.userId());
-            long today =
-                // A parallel upload (parts joined by a final) counts once: its final.
-                h.createQuery(
-                        """
-                        SELECT COUNT(*) FROM upload_sessions
-                        WHERE user_id = :user AND created_at >= :dayStart AND upload_type <> 'PARTIAL'
-                        """)
-                    .bind("user", row.userId())
-                    .bind("dayStart", utc(dayStart))
-                    .mapTo(Long.class)
-                    .one();
+            long today = uploadsSince(h, row.userId(), dayStart);
             boolean part = "PARTIAL".equals(row.uploadType());
             if (!part && today >= uploadsPerDay) {
               throw new QuotaRefusal(new QuotaExceededException("uploads-per-day", uploadsPerDay, today, 1));
@@ -114,6 +104,28 @@ public final class UploadSessions {
     } catch (QuotaRefusal refusal) {
       throw refusal.exceeded;
     }
+  }
+
+  /** Uploads a user started since {@code dayStart}; a parallel upload counts once (its final). */
+  public long uploadsSince(String userId, Instant dayStart) {
+    return jdbi.withHandle(h -> uploadsSince(h, userId, dayStart));
+  }
+
+  private static long uploadsSince(org.jdbi.v3.core.Handle h, String userId, Instant dayStart) {
+    return h.createQuery(
+            """
+            SELECT COUNT(*) FROM upload_sessions
+            WHERE user_id = :user AND created_at >= :dayStart AND upload_type <> 'PARTIAL'
+            """)
+        .bind("user", userId)
+        .bind("dayStart", utc(dayStart))
+        .mapTo(Long.class)
+        .one();
+  }
+
+  /** The bytes a user's live uploads hold against the byte quota (see {@link #heldBytes}). */
+  public long bytesHeld(String userId) {
+    return jdbi.withHandle(h -> heldBytes(h, userId));
   }
 
   /** What the user's byte quota has left; uploads of a deferred length count as nothing yet. */
@@ -551,6 +563,34 @@ public final class UploadSessions {
           }
           if (afterCompletedAt != null) {
             query.bind("afterAt", utc(afterCompletedAt)).bind("afterId", afterId);
+          }
+          return query.bind("limit", limit).map(UploadSessions::mapRow).list();
+        });
+  }
+
+  /**
+   * A user's unfinished uploads (not failed, not parts of a parallel upload), newest first, after
+   * the keyset position ({@code afterCreatedAt}, {@code afterId}) when given.
+   */
+  public List<UploadRow> findInProgress(String userId, Instant afterCreatedAt, String afterId, int limit) {
+    String owner = userId == null ? "user_id IS NULL" : "user_id = :userId";
+    String after =
+        afterCreatedAt == null ? "" : "AND (created_at < :afterAt OR (created_at = :afterAt AND id < :afterId))";
+    return jdbi.withHandle(
+        h -> {
+          var query =
+              h.createQuery(
+                  "SELECT * FROM upload_sessions WHERE "
+                      + owner
+                      + " AND status IN ('initialized', 'in-progress')"
+                      + " AND COALESCE(upload_type, '') <> 'PARTIAL' "
+                      + after
+                      + " ORDER BY created_at DESC, id DESC LIMIT :limit");
+          if (userId != null) {
+            query.bind("userId", userId);
+          }
+          if (afterCreatedAt != null) {
+            query.bind("afterAt", utc(afterCreatedAt)).bind("afterId", afterId);
           }
           return query.bind("limit", limit).map(UploadSessions::mapRow).list();
         });

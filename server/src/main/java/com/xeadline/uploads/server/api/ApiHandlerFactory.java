@@ -17,7 +17,7 @@ import org.glassfish.jersey.server.ServerProperties;
 public final class ApiHandlerFactory {
   private ApiHandlerFactory() {}
 
-  public static Handler create(StorageResource storage, UploadsResource uploads, VideosResource videos) {
+  public static Handler create(StorageResource storage, UsageResource usage, UploadsResource uploads, VideosResource videos) {
     ObjectMapper json =
         new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
@@ -31,6 +31,7 @@ public final class ApiHandlerFactory {
     }
     ResourceConfig config = new ResourceConfig();
     config.register(storage);
+    config.register(usage);
     config.register(uploads);
     config.register(videos);
     config.register(new OpenApiResource());

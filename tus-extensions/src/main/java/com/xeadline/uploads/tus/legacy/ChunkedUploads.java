@@ -191,7 +191,7 @@ public final class ChunkedUploads {
     if (row.status() == UploadStatus.COMPLETED || row.status() == UploadStatus.FAILED) {
       throw new LegacyApiException(409, "Upload is " + row.status().dbValue(), "Upload " + uploadId + " takes no more chunks", List.of(), Map.of());
     }
-    UploadChunks.Claim claim = chunks.claim(uploadId, index, clock.instant());
+    UploadChunks.Claim claim = claimWaiting(uploadId, index);
     if (claim == UploadChunks.Claim.BUSY) {
       throw new LegacyApiException(
           409, "Chunk being written", "Chunk " + index + " is being written by another request; retry shortly", List.of(), Map.of());
@@ -224,6 +224,27 @@ public final class ChunkedUploads {
         .addKeyValue("received", all.size())
         .log("chunked.chunk_stored");
     return new Chunk(index, all.stream().map(UploadChunks.StoredChunk::index).toList());
+  }
+
+  /**
+   * Claims a chunk; while another copy of it is being written, waits (up to the lock wait) for that
+   * copy to be stored or given up, so a duplicate sent by a client that retried too early is
+   * answered like the first (the old front end treats any other status as a failed upload).
+   */
+  private UploadChunks.Claim claimWaiting(String uploadId, int index) throws IOException {
+    long deadline = System.nanoTime() + lockWait.toNanos();
+    while (true) {
+      UploadChunks.Claim claim = chunks.claim(uploadId, index, clock.instant());
+      if (claim != UploadChunks.Claim.BUSY || System.nanoTime() >= deadline) {
+        return claim;
+      }
+      try {
+        Thread.sleep(25);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("Interrupted while another copy of chunk " + index + " was written");
+      }
+    }
   }
 
   /** How many bytes from the start are in place in the upload's file: what tus sees as the offset. */

@@ -1,0 +1,54 @@
+package com.xeadline.uploads.server.api;
+
+import com.xeadline.uploads.config.UploadsConfig;
+import com.xeadline.uploads.server.auth.AuthHandler;
+import com.xeadline.uploads.tus.UploadSessions;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * What the caller's quotas leave: uploads left today and bytes left, counted as creation counts
+ * them (a UTC day; bytes held by every live upload). Without a signed-in caller (auth.mode=none)
+ * no quota applies and the figures left are null.
+ */
+@Path("/api/storage/usage")
+@Produces(MediaType.APPLICATION_JSON)
+public final class UsageResource {
+  private final UploadSessions sessions;
+  private final UploadsConfig.Limits limits;
+  private final Clock clock;
+
+  public UsageResource(UploadSessions sessions, UploadsConfig.Limits limits, Clock clock) {
+    this.sessions = sessions;
+    this.limits = limits;
+    this.clock = clock;
+  }
+
+  @GET
+  public Map<String, Object> usage(@Context Request jetty) {
+    String user = AuthHandler.userOf(jetty);
+    Instant now = clock.instant();
+    Instant dayStart = now.truncatedTo(ChronoUnit.DAYS);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("limited", user != null);
+    long today = user == null ? 0 : sessions.uploadsSince(user, dayStart);
+    long held = user == null ? 0 : sessions.bytesHeld(user);
+    body.put("uploadsToday", today);
+    body.put("uploadsPerDay", limits.uploadsPerDay());
+    body.put("uploadsLeftToday", user == null ? null : Math.max(0, limits.uploadsPerDay() - today));
+    body.put("bytesUsed", held);
+    body.put("quotaBytes", limits.quotaBytes());
+    body.put("bytesLeft", user == null ? null : Math.max(0, limits.quotaBytes() - held));
+    body.put("resetsAt", dayStart.plus(1, ChronoUnit.DAYS).toString());
+    return body;
+  }
+}
