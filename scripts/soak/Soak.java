@@ -164,7 +164,8 @@ public class Soak {
       port = probe.getLocalPort();
     }
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar.toString(),
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC", "-jar", jar.toString(),
         "--server.host=127.0.0.1", "--server.port=" + port, "--storage.data-dir=" + data, "--auth.mode=none",
         "--uploads.verify-content=false", "--video.probe=false", "--limits.writes=1000000/1m",
         "--limits.creations=100000/1m", "--tus.checkpoint=256KiB", "--server.min-free-space=1MiB"));
@@ -173,7 +174,7 @@ public class Soak {
     Files.createDirectories(log.getParent());
     server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     base = URI.create("http://127.0.0.1:" + port);
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (System.nanoTime() < deadline) {
       if (!server.isAlive()) {
         throw new IllegalStateException("server exited with " + server.exitValue() + ", see " + log);
