@@ -135,7 +135,7 @@ public class Soak {
       work(50 + (long) (random.nextDouble() * maxLife));
       server.destroyForcibly(); // SIGKILL: no shutdown hook, no close
       server.waitFor();
-      if (round % 10 == 0) {
+      if (round % 5 == 0) {
         System.out.printf("round %d: uploads %d, lost %d, corrupt %d, undownloadable %d%n",
             round, uploads.size(), lost, corrupt, undownloadable);
       }
