@@ -135,7 +135,7 @@ public class Soak {
       work(50 + (long) (random.nextDouble() * maxLife));
       server.destroyForcibly(); // SIGKILL: no shutdown hook, no close
       server.waitFor();
-      if (round % 10 == 0) {
+      if (round % 5 == 0) {
         System.out.printf("round %d: uploads %d, lost %d, corrupt %d, undownloadable %d%n",
             round, uploads.size(), lost, corrupt, undownloadable);
       }
@@ -164,7 +164,8 @@ public class Soak {
       port = probe.getLocalPort();
     }
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar.toString(),
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC", "-jar", jar.toString(),
         "--server.host=127.0.0.1", "--server.port=" + port, "--storage.data-dir=" + data, "--auth.mode=none",
         "--uploads.verify-content=false", "--video.probe=false", "--limits.writes=1000000/1m",
         "--limits.creations=100000/1m", "--tus.checkpoint=256KiB", "--server.min-free-space=1MiB"));
@@ -173,7 +174,7 @@ public class Soak {
     Files.createDirectories(log.getParent());
     server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     base = URI.create("http://127.0.0.1:" + port);
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (System.nanoTime() < deadline) {
       if (!server.isAlive()) {
         throw new IllegalStateException("server exited with " + server.exitValue() + ", see " + log);
@@ -343,12 +344,7 @@ public class Soak {
     } else {
       int chunks = 2 + r.nextInt(6);
       String json = "{\"fileName\":\"soak.mp4\",\"fileSize\":" + length + ",\"contentType\":\"video/mp4\",\"totalChunks\":" + chunks + "}";
-      HttpResponse<String> init = send(
-          HttpRequest.newBuilder(base.resolve("/api/storage/init-chunked-upload"))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(json))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> init = post("/api/storage/init-chunked-upload", "application/json", HttpRequest.BodyPublishers.ofString(json));
       if (init.statusCode() == 200 || init.statusCode() == 201) {
         uploads.add(new Tracked(group(ID, init.body(), null), true, seed, length, chunks));
       }
@@ -386,12 +382,8 @@ public class Soak {
       }
     }
     if (missing.isEmpty()) {
-      HttpResponse<String> done = send(
-          HttpRequest.newBuilder(base.resolve("/api/storage/complete-chunked-upload"))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString("{\"uploadId\":\"" + u.id + "\"}"))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> done = post("/api/storage/complete-chunked-upload", "application/json",
+          HttpRequest.BodyPublishers.ofString("{\"uploadId\":\"" + u.id + "\"}"));
       if (done.statusCode() == 200) {
         u.completeAcked = true;
       }
@@ -406,12 +398,8 @@ public class Soak {
         + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"chunk\"; filename=\"c\"\r\n"
         + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
     byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-    HttpResponse<String> stored = send(
-        HttpRequest.newBuilder(base.resolve("/api/storage/upload-chunk"))
-            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-            .POST(HttpRequest.BodyPublishers.ofByteArrays(List.of(head, chunk, tail)))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> stored = post("/api/storage/upload-chunk", "multipart/form-data; boundary=" + boundary,
+        HttpRequest.BodyPublishers.ofByteArrays(List.of(head, chunk, tail)));
     if (stored.statusCode() == 200) {
       u.ackedChunks.add(index);
     }
@@ -438,6 +426,11 @@ public class Soak {
   private HttpRequest.Builder tus(String id, String method, HttpRequest.BodyPublisher body) {
     return HttpRequest.newBuilder(base.resolve("/files/" + id)).header("Tus-Resumable", "1.0.0").method(method, body)
         .timeout(Duration.ofSeconds(60));
+  }
+
+  private HttpResponse<String> post(String path, String contentType, HttpRequest.BodyPublisher body) throws Exception {
+    return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType).POST(body)
+        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpRequest get(String path) {

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Where finished uploads live: local disk by default, Google Cloud Storage in {@code storage-gcs}.
- * Keys are ours ({@code user/<millis>-<name>}, sanitised); nothing here takes a byte array.
+ * Keys are ours ({@code user/<millis>-<random>-<name>}, sanitised); nothing here takes a byte array.
  */
 public interface StorageProvider {
   /** Recorded in each upload's row, so a later change of provider still finds old files. */
