@@ -22,16 +22,21 @@ public final class GcsStorageFactory {
     } else {
       credentials = GoogleCredentials.getApplicationDefault();
     }
-    RetrySettings retries =
-        StorageOptions.getDefaultRetrySettings().toBuilder()
-            .setMaxAttempts(6)
-            .setInitialRetryDelayDuration(Duration.ofMillis(500))
-            .setRetryDelayMultiplier(2.0)
-            .setMaxRetryDelayDuration(Duration.ofSeconds(16))
-            .build();
-    return new GcsStorageProvider(
-        StorageOptions.newBuilder().setCredentials(credentials).setRetrySettings(retries).build().getService(),
-        bucket,
-        prefix);
+    return new GcsStorageProvider(options(retries(Duration.ofMillis(500))).setCredentials(credentials).build().getService(), bucket, prefix);
+  }
+
+  /** The client options every provider uses; tests add a host and shorter delays. */
+  public static StorageOptions.Builder options(RetrySettings retries) {
+    return StorageOptions.newBuilder().setRetrySettings(retries);
+  }
+
+  /** Six attempts, backing off from {@code initialDelay} by doubling, up to 16 s apart. */
+  public static RetrySettings retries(Duration initialDelay) {
+    return StorageOptions.getDefaultRetrySettings().toBuilder()
+        .setMaxAttempts(6)
+        .setInitialRetryDelayDuration(initialDelay)
+        .setRetryDelayMultiplier(2.0)
+        .setMaxRetryDelayDuration(Duration.ofSeconds(16))
+        .build();
   }
 }

@@ -19,6 +19,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 public final class GcsStorageProvider implements StorageProvider {
   static final int BUFFER = 1024 * 1024;
   static final int CHUNK = 8 * 1024 * 1024;
+  static final int MAX_COMPOSE_SOURCES = 32;
 
   private final Storage storage;
   private final String bucket;
@@ -69,6 +72,12 @@ public final class GcsStorageProvider implements StorageProvider {
       }
     } catch (StorageException e) {
       throw new IOException("GCS write of " + key + " failed: " + e.getMessage(), e);
+    } catch (IOException e) {
+      // The channel wraps the client's failures; a failure reading our source is passed on as it is.
+      if (e.getCause() instanceof StorageException) {
+        throw new IOException("GCS write of " + key + " failed: " + e.getCause().getMessage(), e);
+      }
+      throw e;
     }
     if (written != length) {
       throw new IOException("expected " + length + " bytes for " + key + ", read " + written);
@@ -110,6 +119,82 @@ public final class GcsStorageProvider implements StorageProvider {
     } catch (StorageException e) {
       throw new IOException("GCS read of " + key + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Concatenates {@code sourceKeys} in order into {@code targetKey}. GCS composes at most 32
+   * sources per call, so longer lists are composed in rounds through intermediate objects under
+   * {@code targetKey + ".compose-<round>-<n>"}, which are deleted afterwards.
+   */
+  public StoredObject compose(List<String> sourceKeys, String targetKey, String contentType, Map<String, String> metadata)
+      throws IOException {
+    if (sourceKeys.isEmpty()) {
+      throw new IOException("nothing to compose into " + targetKey);
+    }
+    List<String> round = sourceKeys;
+    List<String> intermediates = new ArrayList<>();
+    try {
+      for (int depth = 0; round.size() > MAX_COMPOSE_SOURCES; depth++) {
+        List<String> next = new ArrayList<>();
+        for (int from = 0; from < round.size(); from += MAX_COMPOSE_SOURCES) {
+          String key = targetKey + ".compose-" + depth + "-" + next.size();
+          composeOnce(round.subList(from, Math.min(round.size(), from + MAX_COMPOSE_SOURCES)), key, contentType, Map.of());
+          intermediates.add(key);
+          next.add(key);
+        }
+        round = next;
+      }
+      Blob composed = composeOnce(round, targetKey, contentType, metadata);
+      return new StoredObject(targetKey, composed.getSize(), composed.getContentType(), Instant.now());
+    } finally {
+      for (String key : intermediates) {
+        delete(key);
+      }
+    }
+  }
+
+  private Blob composeOnce(List<String> sources, String targetKey, String contentType, Map<String, String> metadata)
+      throws IOException {
+    Storage.ComposeRequest.Builder request = Storage.ComposeRequest.newBuilder();
+    for (String source : sources) {
+      request.addSource(blobId(source).getName());
+    }
+    request.setTarget(
+        BlobInfo.newBuilder(blobId(targetKey))
+            .setContentType(contentType == null ? "application/octet-stream" : contentType)
+            .setCacheControl("private, max-age=0")
+            .setMetadata(metadata)
+            .build());
+    try {
+      return storage.compose(request.build());
+    } catch (StorageException e) {
+      throw new IOException("GCS compose into " + targetKey + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Merges {@code metadata} into the object's custom metadata (a null value removes an entry). */
+  public void updateMetadata(String key, Map<String, String> metadata) throws IOException {
+    try {
+      Blob updated = storage.update(BlobInfo.newBuilder(blobId(key)).setMetadata(metadata).build());
+      if (updated == null) {
+        throw new IOException("GCS metadata update of " + key + ": no such object");
+      }
+    } catch (StorageException e) {
+      throw new IOException("GCS metadata update of " + key + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Keys (without our prefix) of the objects whose keys start with {@code keyPrefix}, in name order. */
+  public List<String> list(String keyPrefix) throws IOException {
+    List<String> keys = new ArrayList<>();
+    try {
+      for (Blob blob : storage.list(bucket, Storage.BlobListOption.prefix(prefix + keyPrefix)).iterateAll()) {
+        keys.add(blob.getName().substring(prefix.length()));
+      }
+    } catch (StorageException e) {
+      throw new IOException("GCS list of " + keyPrefix + " failed: " + e.getMessage(), e);
+    }
+    return keys;
   }
 
   /** A V4 signed PUT URL bound to the content type; only credentials that can sign make one. */
