@@ -128,19 +128,27 @@ public final class GcsStorageProvider implements StorageProvider {
    */
   public StoredObject compose(List<String> sourceKeys, String targetKey, String contentType, Map<String, String> metadata)
       throws IOException {
-    if (sourceKeys.isEmpty()) {
+    return composeSources(sourceKeys.stream().map(key -> new Source(key, null)).toList(), targetKey, contentType, metadata);
+  }
+
+  /** A compose source; a non-null generation pins it (GCS answers 404 if that generation is gone). */
+  record Source(String key, Long generation) {}
+
+  StoredObject composeSources(List<Source> sources, String targetKey, String contentType, Map<String, String> metadata)
+      throws IOException {
+    if (sources.isEmpty()) {
       throw new IOException("nothing to compose into " + targetKey);
     }
-    List<String> round = sourceKeys;
+    List<Source> round = sources;
     List<String> intermediates = new ArrayList<>();
     try {
       for (int depth = 0; round.size() > MAX_COMPOSE_SOURCES; depth++) {
-        List<String> next = new ArrayList<>();
+        List<Source> next = new ArrayList<>();
         for (int from = 0; from < round.size(); from += MAX_COMPOSE_SOURCES) {
           String key = targetKey + ".compose-" + depth + "-" + next.size();
-          composeOnce(round.subList(from, Math.min(round.size(), from + MAX_COMPOSE_SOURCES)), key, contentType, Map.of());
+          Blob part = composeOnce(round.subList(from, Math.min(round.size(), from + MAX_COMPOSE_SOURCES)), key, contentType, Map.of());
           intermediates.add(key);
-          next.add(key);
+          next.add(new Source(key, part.getGeneration()));
         }
         round = next;
       }
@@ -153,11 +161,15 @@ public final class GcsStorageProvider implements StorageProvider {
     }
   }
 
-  private Blob composeOnce(List<String> sources, String targetKey, String contentType, Map<String, String> metadata)
+  private Blob composeOnce(List<Source> sources, String targetKey, String contentType, Map<String, String> metadata)
       throws IOException {
     Storage.ComposeRequest.Builder request = Storage.ComposeRequest.newBuilder();
-    for (String source : sources) {
-      request.addSource(blobId(source).getName());
+    for (Source source : sources) {
+      if (source.generation() == null) {
+        request.addSource(blobId(source.key()).getName());
+      } else {
+        request.addSource(blobId(source.key()).getName(), source.generation());
+      }
     }
     request.setTarget(
         BlobInfo.newBuilder(blobId(targetKey))
@@ -220,7 +232,11 @@ public final class GcsStorageProvider implements StorageProvider {
     }
   }
 
-  private BlobId blobId(String key) throws IOException {
+  Storage storage() {
+    return storage;
+  }
+
+  BlobId blobId(String key) throws IOException {
     if (!ObjectKeys.isSafe(key)) {
       throw new IOException("unsafe object key");
     }

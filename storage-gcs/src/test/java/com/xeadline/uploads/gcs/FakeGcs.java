@@ -4,6 +4,9 @@ import com.google.api.services.storage.model.Bucket;
 import com.google.api.services.storage.model.ComposeRequest;
 import com.google.api.services.storage.model.Objects;
 import com.google.api.services.storage.model.StorageObject;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.http.HttpTransportOptions;
+import com.google.cloud.storage.Storage;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -13,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -54,6 +58,20 @@ final class FakeGcs implements AutoCloseable {
   /** For {@code StorageOptions.newBuilder().setHost(...)}. */
   String host() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /**
+   * The real client pointed at this fake: no credentials, the provider's retry policy with short
+   * delays, and a read timeout short enough that a slow answer makes the client retry.
+   */
+  Storage client() {
+    return GcsStorageFactory.options(GcsStorageFactory.retries(Duration.ofMillis(20)))
+        .setHost(host())
+        .setProjectId("test")
+        .setCredentials(NoCredentials.getInstance())
+        .setTransportOptions(HttpTransportOptions.newBuilder().setReadTimeout(1500).setConnectTimeout(1500).build())
+        .build()
+        .getService();
   }
 
   FakeGcsFaults faults() {

@@ -3,8 +3,6 @@ package com.xeadline.uploads.gcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.cloud.NoCredentials;
-import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.xeadline.uploads.storage.StorageProvider;
@@ -35,15 +33,7 @@ class GcsOnFakeServerTest extends StorageProviderContract {
   @BeforeEach
   void start() throws Exception {
     gcs = FakeGcs.start();
-    storage =
-        GcsStorageFactory.options(GcsStorageFactory.retries(Duration.ofMillis(20)))
-            .setHost(gcs.host())
-            .setProjectId("test")
-            .setCredentials(NoCredentials.getInstance())
-            // Short enough that a slow answer makes the client give up on the request and retry it.
-            .setTransportOptions(HttpTransportOptions.newBuilder().setReadTimeout(1500).setConnectTimeout(1500).build())
-            .build()
-            .getService();
+    storage = gcs.client();
     provider = new GcsStorageProvider(storage, BUCKET, "finals");
   }
 
