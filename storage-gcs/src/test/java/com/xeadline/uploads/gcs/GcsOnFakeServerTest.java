@@ -163,6 +163,14 @@ class GcsOnFakeServerTest extends StorageProviderContract {
   }
 
   @Test
+  void theFactorysEndpointOptionReachesAnEmulatorWithoutCredentials() throws Exception {
+    GcsStorageProvider configured = GcsStorageFactory.create(BUCKET, "emulated", null, gcs.host());
+    byte[] data = bytes(1000);
+    configured.store("alice/9-e.mp4", new ByteArrayInputStream(data), data.length, "video/mp4", Map.of());
+    assertThat(gcs.objects().get(BUCKET, "emulated/alice/9-e.mp4")).isPresent();
+  }
+
+  @Test
   void smallInsertsListingPagesAndGenerationsWorkThroughTheClient() throws Exception {
     for (int i = 0; i < 5; i++) {
       storage.create(com.google.cloud.storage.BlobInfo.newBuilder(BUCKET, "raw/" + i).setContentType("text/plain").build(),
