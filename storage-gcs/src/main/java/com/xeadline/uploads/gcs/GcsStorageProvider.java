@@ -122,17 +122,20 @@ public final class GcsStorageProvider implements StorageProvider {
   }
 
   /**
-   * Concatenates {@code sourceKeys} in order into {@code targetKey}. GCS composes at most 32
-   * sources per call, so longer lists are composed in rounds through intermediate objects under
-   * {@code targetKey + ".compose-<round>-<n>"}, which are deleted afterwards.
+   * Concatenates {@code sourceKeys} in order into {@code targetKey}, which must not exist yet.
+   * GCS composes at most 32 sources per call, so longer lists are composed in rounds through
+   * intermediate objects under {@code targetKey + ".compose-<round>-<n>"}, deleted afterwards.
    */
   public StoredObject compose(List<String> sourceKeys, String targetKey, String contentType, Map<String, String> metadata)
       throws IOException {
-    return composeSources(sourceKeys.stream().map(key -> new Source(key, null)).toList(), targetKey, contentType, metadata);
+    return composeSources(sourceKeys.stream().map(key -> new Source(key, null, null)).toList(), targetKey, contentType, metadata);
   }
 
-  /** A compose source; a non-null generation pins it (GCS answers 404 if that generation is gone). */
-  record Source(String key, Long generation) {}
+  /**
+   * A compose source. A non-null generation pins it (GCS answers 404 if that generation is gone);
+   * a known length lets a retried compose recognise its own earlier success.
+   */
+  record Source(String key, Long generation, Long length) {}
 
   StoredObject composeSources(List<Source> sources, String targetKey, String contentType, Map<String, String> metadata)
       throws IOException {
@@ -146,9 +149,10 @@ public final class GcsStorageProvider implements StorageProvider {
         List<Source> next = new ArrayList<>();
         for (int from = 0; from < round.size(); from += MAX_COMPOSE_SOURCES) {
           String key = targetKey + ".compose-" + depth + "-" + next.size();
-          Blob part = composeOnce(round.subList(from, Math.min(round.size(), from + MAX_COMPOSE_SOURCES)), key, contentType, Map.of());
+          List<Source> slice = round.subList(from, Math.min(round.size(), from + MAX_COMPOSE_SOURCES));
           intermediates.add(key);
-          next.add(new Source(key, part.getGeneration()));
+          Blob part = composeOnce(slice, key, contentType, Map.of());
+          next.add(new Source(key, part.getGeneration(), part.getSize()));
         }
         round = next;
       }
@@ -161,15 +165,22 @@ public final class GcsStorageProvider implements StorageProvider {
     }
   }
 
+  /**
+   * One compose call, conditional on the target not existing: that makes it idempotent, so the
+   * client retries it after a timeout or a 5xx. A 412 then means an earlier attempt of ours
+   * succeeded (its answer was lost), which the target's size confirms.
+   */
   private Blob composeOnce(List<Source> sources, String targetKey, String contentType, Map<String, String> metadata)
       throws IOException {
     Storage.ComposeRequest.Builder request = Storage.ComposeRequest.newBuilder();
+    Long expected = 0L;
     for (Source source : sources) {
       if (source.generation() == null) {
         request.addSource(blobId(source.key()).getName());
       } else {
         request.addSource(blobId(source.key()).getName(), source.generation());
       }
+      expected = expected == null || source.length() == null ? null : expected + source.length();
     }
     request.setTarget(
         BlobInfo.newBuilder(blobId(targetKey))
@@ -177,9 +188,17 @@ public final class GcsStorageProvider implements StorageProvider {
             .setCacheControl("private, max-age=0")
             .setMetadata(metadata)
             .build());
+    request.setTargetOptions(Storage.BlobTargetOption.doesNotExist());
     try {
       return storage.compose(request.build());
     } catch (StorageException e) {
+      if (e.getCode() == 412) {
+        Blob existing = storage.get(blobId(targetKey));
+        if (existing != null && expected != null && existing.getSize() == expected.longValue()) {
+          return existing;
+        }
+        throw new IOException("GCS compose into " + targetKey + ": the object already exists", e);
+      }
       throw new IOException("GCS compose into " + targetKey + " failed: " + e.getMessage(), e);
     }
   }

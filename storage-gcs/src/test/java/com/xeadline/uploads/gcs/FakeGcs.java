@@ -65,11 +65,15 @@ final class FakeGcs implements AutoCloseable {
    * delays, and a read timeout short enough that a slow answer makes the client retry.
    */
   Storage client() {
+    return client(Duration.ofMillis(1500));
+  }
+
+  Storage client(Duration readTimeout) {
     return GcsStorageFactory.options(GcsStorageFactory.retries(Duration.ofMillis(20)))
         .setHost(host())
         .setProjectId("test")
         .setCredentials(NoCredentials.getInstance())
-        .setTransportOptions(HttpTransportOptions.newBuilder().setReadTimeout(1500).setConnectTimeout(1500).build())
+        .setTransportOptions(HttpTransportOptions.newBuilder().setReadTimeout((int) readTimeout.toMillis()).setConnectTimeout(1500).build())
         .build()
         .getService();
   }

@@ -148,6 +148,18 @@ class GcsOnFakeServerTest extends StorageProviderContract {
   }
 
   @Test
+  void composeNeverReplacesAnExistingObjectAndRetriesA503() throws Exception {
+    for (String key : List.of("alice/a", "alice/b", "alice/10-taken.mp4")) {
+      provider.store(key, new ByteArrayInputStream(bytes(10)), 10, "video/mp4", Map.of());
+    }
+    assertThatThrownBy(() -> provider.compose(List.of("alice/a", "alice/b"), "alice/10-taken.mp4", "video/mp4", Map.of()))
+        .hasMessageContaining("already exists");
+    assertThat(provider.stat("alice/10-taken.mp4")).get().extracting(s -> s.size()).isEqualTo(10L);
+    gcs.faults().on("compose").times(1).status(503);
+    assertThat(provider.compose(List.of("alice/a", "alice/b"), "alice/11-new.mp4", "video/mp4", Map.of()).size()).isEqualTo(20);
+  }
+
+  @Test
   void metadataUpdatesReachTheObject() throws Exception {
     byte[] data = bytes(100);
     provider.store("alice/8-meta.mp4", new ByteArrayInputStream(data), data.length, "video/mp4", Map.of("upload-id", "u1", "state", "partial"));

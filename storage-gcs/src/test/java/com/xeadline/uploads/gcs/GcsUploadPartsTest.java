@@ -78,6 +78,17 @@ class GcsUploadPartsTest {
   }
 
   @Test
+  void aPartUpToEightMibIsTwoRequestsAndLargerOnesOneMorePerChunk() throws Exception {
+    byte[] data = bytes(8 * MIB, 7);
+    parts.write(uploadId, 0, new ByteArrayInputStream(data), data.length);
+    assertThat(gcs.routes()).containsExactly("resumable-start", "resumable-chunk");
+    byte[] larger = bytes(20 * MIB, 8);
+    parts.write(uploadId, data.length, new ByteArrayInputStream(larger), larger.length);
+    // 20 MiB through an 8.25 MiB buffer: three PUTs, the last one carrying the total.
+    assertThat(gcs.routes()).hasSize(2 + 4);
+  }
+
+  @Test
   void readsAcrossPartBoundaries() throws Exception {
     byte[] data = bytes(3000, 2);
     List<Part> recorded = writeAsParts(data, 1000, 1000, 1000);
@@ -104,6 +115,20 @@ class GcsUploadPartsTest {
         .isInstanceOf(IOException.class);
     assertThatThrownBy(() -> parts.compose(List.of(recorded.get(1)), "alice/3-clip.mp4", "video/mp4", Map.of()))
         .hasMessageContaining("gap");
+  }
+
+  @Test
+  void aComposeAnsweredTooLateIsRetriedAndRecognisedAsDone() throws Exception {
+    byte[] data = bytes(3000, 6);
+    List<Part> recorded = writeAsParts(data, 1000, 1000, 1000);
+    // The compose is done, but its answer comes after the client's read timeout: the retry
+    // finds the target there (412 on its does-not-exist condition), of the expected size.
+    gcs.faults().on("compose").times(1).delay(java.time.Duration.ofMillis(2500));
+    assertThat(parts.compose(recorded, "alice/4-clip.mp4", "video/mp4", Map.of()).size()).isEqualTo(3000);
+    assertThat(gcs.routes().stream().filter("compose"::equals).count()).isEqualTo(2);
+    try (InputStream in = provider.openRange("alice/4-clip.mp4", 0, data.length)) {
+      assertThat(in.readAllBytes()).isEqualTo(data);
+    }
   }
 
   @Test
