@@ -35,7 +35,7 @@ import java.util.zip.GZIPInputStream;
  * {@code resumable-query}. {@link #faults()} injects 5xx, reset connections and slow answers by route.
  * Every request's route is recorded in order ({@link #routes()}).
  */
-final class FakeGcs implements AutoCloseable {
+public final class FakeGcs implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService threads = Executors.newFixedThreadPool(8);
   private final FakeGcsObjects objects = new FakeGcsObjects();
@@ -51,12 +51,12 @@ final class FakeGcs implements AutoCloseable {
     server.start();
   }
 
-  static FakeGcs start() throws IOException {
+  public static FakeGcs start() throws IOException {
     return new FakeGcs(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
   }
 
   /** For {@code StorageOptions.newBuilder().setHost(...)}. */
-  String host() {
+  public String host() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
@@ -64,11 +64,11 @@ final class FakeGcs implements AutoCloseable {
    * The real client pointed at this fake: no credentials, the provider's retry policy with short
    * delays, and a read timeout short enough that a slow answer makes the client retry.
    */
-  Storage client() {
+  public Storage client() {
     return client(Duration.ofMillis(1500));
   }
 
-  Storage client(Duration readTimeout) {
+  public Storage client(Duration readTimeout) {
     return GcsStorageFactory.options(GcsStorageFactory.retries(Duration.ofMillis(20)))
         .setHost(host())
         .setProjectId("test")
@@ -78,15 +78,15 @@ final class FakeGcs implements AutoCloseable {
         .getService();
   }
 
-  FakeGcsFaults faults() {
+  public FakeGcsFaults faults() {
     return faults;
   }
 
-  FakeGcsObjects objects() {
+  public FakeGcsObjects objects() {
     return objects;
   }
 
-  List<String> routes() {
+  public List<String> routes() {
     synchronized (routes) {
       return List.copyOf(routes);
     }

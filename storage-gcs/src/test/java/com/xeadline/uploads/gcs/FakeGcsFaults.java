@@ -9,7 +9,7 @@ import java.util.Optional;
  * Faults the fake GCS injects, by route ({@code "resumable-chunk"}, {@code "media"}, …; see
  * {@link FakeGcs}): skip the first {@code after} matching requests, then hit the next {@code times}.
  */
-final class FakeGcsFaults {
+public final class FakeGcsFaults {
   enum Kind {
     /** Answer this status (with GCS's JSON error body); nothing is stored. */
     STATUS,
@@ -38,7 +38,7 @@ final class FakeGcsFaults {
   private final List<Rule> rules = new ArrayList<>();
 
   /** Builder for one rule: {@code faults.on("resumable-chunk").after(1).times(1).status(503)}. */
-  final class On {
+  public final class On {
     private final String route;
     private int after;
     private int times = 1;
@@ -47,25 +47,25 @@ final class FakeGcsFaults {
       this.route = route;
     }
 
-    On after(int requests) {
+    public On after(int requests) {
       this.after = requests;
       return this;
     }
 
-    On times(int count) {
+    public On times(int count) {
       this.times = count;
       return this;
     }
 
-    void status(int status) {
+    public void status(int status) {
       add(new Fault(Kind.STATUS, status, Duration.ZERO));
     }
 
-    void reset() {
+    public void reset() {
       add(new Fault(Kind.RESET, 0, Duration.ZERO));
     }
 
-    void delay(Duration delay) {
+    public void delay(Duration delay) {
       add(new Fault(Kind.DELAY, 0, delay));
     }
 
@@ -76,11 +76,11 @@ final class FakeGcsFaults {
     }
   }
 
-  On on(String route) {
+  public On on(String route) {
     return new On(route);
   }
 
-  synchronized void clear() {
+  public synchronized void clear() {
     rules.clear();
   }
 

@@ -25,11 +25,11 @@ import java.util.zip.CRC32C;
  * may check. JSON goes through the client's own model classes, so field formats (sizes and
  * generations as strings, RFC 3339 times, base64 hashes) are the ones the client expects.
  */
-final class FakeGcsObjects {
+public final class FakeGcsObjects {
   static final JsonFactory JSON = GsonFactory.getDefaultInstance();
 
   /** One stored generation: the bytes and the metadata as the JSON API shows it. */
-  record Stored(StorageObject meta, byte[] bytes) {}
+  public record Stored(StorageObject meta, byte[] bytes) {}
 
   private final TreeMap<String, Stored> objects = new TreeMap<>();
   private final AtomicLong generations = new AtomicLong(1_700_000_000_000_000L);
@@ -60,7 +60,7 @@ final class FakeGcsObjects {
     return stored;
   }
 
-  synchronized Optional<Stored> get(String bucket, String name) {
+  public synchronized Optional<Stored> get(String bucket, String name) {
     return Optional.ofNullable(objects.get(key(bucket, name)));
   }
 
@@ -102,7 +102,7 @@ final class FakeGcsObjects {
   }
 
   /** Names under {@code prefix}, in name order (as GCS lists them). */
-  synchronized List<StorageObject> list(String bucket, String prefix) {
+  public synchronized List<StorageObject> list(String bucket, String prefix) {
     List<StorageObject> found = new ArrayList<>();
     String from = key(bucket, prefix == null ? "" : prefix);
     for (var entry : objects.tailMap(from).entrySet()) {
