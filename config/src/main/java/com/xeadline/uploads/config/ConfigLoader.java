@@ -129,7 +129,7 @@ public final class ConfigLoader {
             dataDir.toAbsolutePath().normalize(),
             v.get(ConfigOption.UPLOAD_DIR, s -> Path.of(expand.apply(s)).toAbsolutePath().normalize(), dataDir.resolve("uploads")),
             v.get(ConfigOption.FSYNC, ConfigValues::parseBoolean, true),
-            v.get(ConfigOption.PUBLIC_FINALS, ConfigValues::parseBoolean, false),
+            v.get(ConfigOption.PUBLIC_FINALS, ConfigValues::parseBoolean, true),
             gcs(raw, v));
 
     String url = expand.apply(raw.get(ConfigOption.DATABASE_URL.key()).trim());
@@ -219,7 +219,8 @@ public final class ConfigLoader {
             raw.get(ConfigOption.AUTH_ISSUER.key()).trim(),
             raw.get(ConfigOption.AUTH_AUDIENCE.key()).trim(),
             v.get(ConfigOption.AUTH_SKEW, ConfigValues::parseDuration, java.time.Duration.ofSeconds(30)),
-            new Secret(raw.get(ConfigOption.NEXTAUTH_SECRET.key())));
+            new Secret(raw.get(ConfigOption.NEXTAUTH_SECRET.key())),
+            sessionsDb(raw.get(ConfigOption.NEXTAUTH_SESSIONS_URL.key()).trim(), v));
 
     UploadsConfig.Rate fallbackRate = new UploadsConfig.Rate(1, java.time.Duration.ofMinutes(1));
     UploadsConfig.Limits limits =
@@ -388,6 +389,15 @@ public final class ConfigLoader {
       String shown = option.isSecret() ? "****" : raw.get(option.key());
       problems.add(
           option.key() + " (" + option.env() + ") = '" + shown + "': " + message);
+    }
+  }
+
+  private static UploadsConfig.SessionsDb sessionsDb(String url, Values v) {
+    try {
+      return url.isEmpty() ? null : PostgresUrl.sessionsDb(url);
+    } catch (IllegalArgumentException e) {
+      v.problem(ConfigOption.NEXTAUTH_SESSIONS_URL, e.getMessage());
+      return null;
     }
   }
 }

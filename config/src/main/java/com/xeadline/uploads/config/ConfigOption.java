@@ -70,8 +70,8 @@ public record ConfigOption(String key, String env, String defaultValue, String d
       new ConfigOption(
           "storage.public-finals",
           "UPLOADS_PUBLIC_FINALS",
-          "false",
-          "Let anyone GET a finished upload at /files/<id> without a token (else owner only)");
+          "true",
+          "Let anyone GET a completed upload at /files/<id> and its renditions without credentials, cacheable, as the old service's public blobs (false: owner only)");
   public static final ConfigOption GCS_BUCKET =
       new ConfigOption("gcs.bucket", "UPLOADS_GCS_BUCKET", "", "GCS bucket, with storage.provider=gcs");
   public static final ConfigOption GCS_PREFIX =
@@ -175,6 +175,12 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "NEXTAUTH_SECRET",
           "",
           "The app's NEXTAUTH_SECRET: accept its next-auth v4 / Auth.js v5 session cookies (and the same tokens as Bearer); the user id is their sub");
+  public static final ConfigOption NEXTAUTH_SESSIONS_URL =
+      new ConfigOption(
+          "auth.nextauth-sessions-url",
+          "UPLOADS_NEXTAUTH_SESSIONS_URL",
+          "",
+          "For next-auth's database sessions: the app's PostgreSQL (postgresql://user:password@host/db?schema=public, or jdbc:postgresql:), whose Session table is read (never written)");
   public static final ConfigOption QUOTA_UPLOADS =
       new ConfigOption(
           "quota.uploads-per-day",
@@ -321,6 +327,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           AUTH_AUDIENCE,
           AUTH_SKEW,
           NEXTAUTH_SECRET,
+          NEXTAUTH_SESSIONS_URL,
           QUOTA_UPLOADS,
           QUOTA_BYTES,
           LIMIT_CREATIONS,
@@ -344,6 +351,6 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           LOCK_LEASE);
 
   public boolean isSecret() {
-    return this == DATABASE_PASSWORD || this == AUTH_SECRET || this == NEXTAUTH_SECRET;
+    return this == DATABASE_PASSWORD || this == AUTH_SECRET || this == NEXTAUTH_SECRET || this == NEXTAUTH_SESSIONS_URL;
   }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
  * {@code schema}, pool and pgbouncer settings) mean nothing to JDBC and are dropped: the server's
  * tables live in {@code database.schema}, whatever schema the app uses.
  */
-record PostgresUrl(String jdbcUrl, String user, String password) {
+record PostgresUrl(String jdbcUrl, String user, String password, String schema) {
   private static final Set<String> PRISMA_ONLY =
       Set.of("schema", "connection_limit", "pool_timeout", "pgbouncer", "statement_cache_size", "sslaccept", "socket_timeout");
 
@@ -34,7 +34,35 @@ record PostgresUrl(String jdbcUrl, String user, String password) {
         "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
             + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
             + query(uri.getRawQuery());
-    return new PostgresUrl(jdbc, user, password);
+    return new PostgresUrl(jdbc, user, password, prismaSchema(uri.getRawQuery()));
+  }
+
+  /** The app's database for next-auth's Session table, from either URL form. */
+  static UploadsConfig.SessionsDb sessionsDb(String url) {
+    PostgresUrl parsed;
+    if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+      parsed = parse(url);
+    } else if (url.startsWith("jdbc:postgresql:")) {
+      parsed = new PostgresUrl(url, "", "", "public");
+    } else {
+      throw new IllegalArgumentException("must be a postgresql:// or jdbc:postgresql: URL");
+    }
+    if (!parsed.schema().matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("its schema must be a plain SQL name");
+    }
+    return new UploadsConfig.SessionsDb(parsed.jdbcUrl(), parsed.user(), new Secret(parsed.password()), parsed.schema());
+  }
+
+  /** Prisma's {@code ?schema=} (the app's tables), public when absent. */
+  private static String prismaSchema(String rawQuery) {
+    if (rawQuery != null) {
+      for (String pair : rawQuery.split("&")) {
+        if (pair.startsWith("schema=") && pair.length() > 7) {
+          return URLDecoder.decode(pair.substring(7), StandardCharsets.UTF_8);
+        }
+      }
+    }
+    return "public";
   }
 
   private static String query(String rawQuery) {

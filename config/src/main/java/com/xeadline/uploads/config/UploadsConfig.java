@@ -68,7 +68,11 @@ public record UploadsConfig(
       String issuer,
       String audience,
       Duration clockSkew,
-      Secret nextAuthSecret) {}
+      Secret nextAuthSecret,
+      SessionsDb nextAuthSessions) {}
+
+  /** The app's database, read for next-auth's database sessions; {@code schema} holds its Session table. */
+  public record SessionsDb(String url, String user, Secret password, String schema) {}
 
   /** {@code count} requests per {@code period}, refilled continuously. */
   public record Rate(long count, Duration period) {}

@@ -14,6 +14,7 @@ import com.xeadline.uploads.server.api.ApiHandlerFactory;
 import com.xeadline.uploads.server.auth.AuthHandler;
 import com.xeadline.uploads.server.auth.NextAuthSessions;
 import com.xeadline.uploads.server.auth.OriginCheck;
+import com.xeadline.uploads.server.auth.SessionTable;
 import com.xeadline.uploads.server.auth.GrantAccess;
 import com.xeadline.uploads.server.auth.JwtVerifier;
 import com.xeadline.uploads.server.hooks.HttpHooks;
@@ -213,7 +214,8 @@ public final class UploadsApp implements AutoCloseable {
               new PublicUrls(config.server().trustProxy(), UPLOAD_PATH),
               rules,
               providers,
-              config.tus().lockWait());
+              config.tus().lockWait(),
+              config.storage().publicFinals());
       ChunkedUploads chunked =
           new ChunkedUploads(
               storage,
@@ -229,9 +231,9 @@ public final class UploadsApp implements AutoCloseable {
       Handler api =
           ApiHandlerFactory.create(
               new StorageResource(
-                  chunked, providers, grants, files.dir(), config.rules().maxChunkSize(), new VideoStatus(videos, jobs)),
+                  chunked, providers, grants, files.dir(), config.rules().maxChunkSize(), new VideoStatus(videos, jobs), config.storage().publicFinals()),
               new UploadsResource(sessions),
-              new VideosResource(videos, providers));
+              new VideosResource(videos, providers, config.storage().publicFinals()));
 
       ServletContextHandler context = new ServletContextHandler("/");
       context.addFilter(new FilterHolder(new RequestLogFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -306,10 +308,17 @@ public final class UploadsApp implements AutoCloseable {
 
   private static AuthHandler authHandler(UploadsConfig config, GrantAccess grants, Clock clock, Handler next) throws Exception {
     UploadsConfig.Auth auth = config.auth();
+    SessionTable table = auth.nextAuthSessions() == null ? null : new SessionTable(auth.nextAuthSessions(), clock);
+    String secret = auth.nextAuthSecret().isEmpty() ? null : auth.nextAuthSecret().value();
     NextAuthSessions nextAuth =
-        auth.nextAuthSecret().isEmpty() ? null : new NextAuthSessions(auth.nextAuthSecret().value(), auth.clockSkew(), clock);
-    return new AuthHandler(
-        verifier(config), grants, config.storage().publicFinals(), nextAuth, new OriginCheck(config.cors().allowedOrigins()), next);
+        secret == null && table == null ? null : new NextAuthSessions(secret, table, auth.clockSkew(), clock);
+    AuthHandler handler =
+        new AuthHandler(
+            verifier(config), grants, config.storage().publicFinals(), nextAuth, new OriginCheck(config.cors().allowedOrigins()), next);
+    if (table != null) {
+      handler.addManaged(table); // its pool opens and closes with the server
+    }
+    return handler;
   }
 
   /** The JWT verifier for the configured key: a JWKS file, a secret, or a generated secret. */

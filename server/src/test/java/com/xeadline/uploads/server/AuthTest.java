@@ -305,6 +305,53 @@ class AuthTest {
     assertThat(server.send(HttpRequest.newBuilder(URI.create(create(token("alice")))).build()).statusCode()).isEqualTo(401);
   }
 
+  @Test
+  void finalsAndRenditionsArePublicByDefaultAndPrivateOnRequest() throws Exception {
+    String alice = token("alice");
+    String finished = server.create(3, "Authorization", "Bearer " + alice, "Upload-Metadata", "filetype dmlkZW8vbXA0");
+    server.patch(finished, 0, new byte[] {1, 2, 3}, "Authorization", "Bearer " + alice);
+    String unfinished = server.create(3, "Authorization", "Bearer " + alice);
+    HttpResponse<byte[]> anonymous = server.sendForBytes(HttpRequest.newBuilder(URI.create(finished)).build());
+    assertThat(anonymous.statusCode()).isEqualTo(200);
+    assertThat(anonymous.headers().firstValue("Cache-Control")).hasValue("public, max-age=86400");
+    assertThat(anonymous.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("inline;");
+    String id = finished.substring(finished.lastIndexOf('/') + 1);
+    String unfinishedId = unfinished.substring(unfinished.lastIndexOf('/') + 1);
+    // A rendition of a completed upload is let through (here there is none: 404, not 401) ...
+    assertThat(server.send(HttpRequest.newBuilder(server.uri("/api/videos/" + id + "/renditions/sd")).build()).statusCode()).isEqualTo(404);
+    // ... an unfinished upload is never public.
+    assertThat(server.send(HttpRequest.newBuilder(server.uri("/api/videos/" + unfinishedId + "/renditions/sd")).build()).statusCode()).isEqualTo(401);
+    assertThat(server.send(HttpRequest.newBuilder(URI.create(unfinished)).build()).statusCode()).isEqualTo(401);
+
+    try (TestServer closed = TestServer.start("--auth.mode=jwt", "--auth.hmac-secret=" + SECRET, "--storage.public-finals=false")) {
+      String bob = hs256(SECRET, c -> c.subject("bob").issuer(null).audience((String) null));
+      String file = closed.create(3, "Authorization", "Bearer " + bob);
+      closed.patch(file, 0, new byte[] {1, 2, 3}, "Authorization", "Bearer " + bob);
+      assertThat(closed.send(HttpRequest.newBuilder(URI.create(file)).build()).statusCode()).isEqualTo(401);
+      HttpResponse<byte[]> owner = closed.sendForBytes(HttpRequest.newBuilder(URI.create(file)).header("Authorization", "Bearer " + bob).build());
+      assertThat(owner.headers().firstValue("Cache-Control")).hasValue("private, max-age=0, must-revalidate");
+
+      // The JSON API's url is then a signed, expiring read link a page can still embed.
+      String auth = "Bearer " + bob;
+      HttpResponse<String> init = closed.send(HttpRequest.newBuilder(closed.uri("/api/storage/init-chunked-upload")).header("Authorization", auth)
+          .header("Content-Type", "application/json")
+          .POST(BodyPublishers.ofString("{\"fileName\":\"a.mp4\",\"fileSize\":3,\"contentType\":\"video/mp4\",\"totalChunks\":1}")).build());
+      String chunkedId = new ObjectMapper().readTree(init.body()).get("uploadId").asText();
+      closed.send(HttpRequest.newBuilder(closed.uri("/api/storage/upload-chunk")).header("Authorization", auth)
+          .header("Content-Type", Multipart.contentType())
+          .POST(new Multipart().field("uploadId", chunkedId).field("chunkIndex", "0").file("chunk", new byte[] {7, 8, 9}).publisher()).build());
+      HttpResponse<String> done = closed.send(HttpRequest.newBuilder(closed.uri("/api/storage/complete-chunked-upload")).header("Authorization", auth)
+          .header("Content-Type", "application/json").POST(BodyPublishers.ofString("{\"uploadId\":\"" + chunkedId + "\"}")).build());
+      String url = new ObjectMapper().readTree(done.body()).get("url").asText();
+      assertThat(url).contains("/files/" + chunkedId + "?read=");
+      assertThat(closed.sendForBytes(HttpRequest.newBuilder(URI.create(url)).build()).body()).containsExactly(7, 8, 9);
+      assertThat(closed.send(HttpRequest.newBuilder(URI.create(url.substring(0, url.length() - 2) + "xx")).build()).statusCode()).isEqualTo(401);
+      assertThat(closed.send(HttpRequest.newBuilder(URI.create(url)).DELETE().header("Tus-Resumable", "1.0.0").build()).statusCode()).isEqualTo(401);
+      assertThat(closed.send(HttpRequest.newBuilder(URI.create(url.replace(chunkedId, file.substring(file.lastIndexOf('/') + 1)))).build()).statusCode())
+          .isEqualTo(401);
+    }
+  }
+
   private static HttpResponse<String> createWith(TestServer target, String jwt) throws Exception {
     return target.send(target.tus("/files/").header("Upload-Length", "1").header("Authorization", "Bearer " + jwt)
         .POST(BodyPublishers.noBody()).build());

@@ -32,14 +32,15 @@ class GetTest {
   }
 
   @Test
-  void downloadsTheWholeFileAsAnAttachment() throws Exception {
+  void servesTheWholeVideoInlineAndCacheable() throws Exception {
     HttpResponse<byte[]> response = get();
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo(SOURCE);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("video/mp4");
     assertThat(response.headers().firstValue("Content-Length")).hasValue("1000");
     assertThat(response.headers().firstValue("Content-Disposition"))
-        .hasValue("attachment; filename=\"clip __n.mp4\"; filename*=UTF-8''clip%20%C3%A9%C3%A9n.mp4");
+        .hasValue("inline; filename=\"clip __n.mp4\"; filename*=UTF-8''clip%20%C3%A9%C3%A9n.mp4");
+    assertThat(response.headers().firstValue("Cache-Control")).hasValue("public, max-age=86400");
     assertThat(response.headers().firstValue("Accept-Ranges")).hasValue("bytes");
     assertThat(response.headers().firstValue("ETag")).isPresent();
     assertThat(response.headers().firstValue("Last-Modified")).isPresent();

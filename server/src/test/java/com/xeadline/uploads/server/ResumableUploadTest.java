@@ -88,6 +88,27 @@ class ResumableUploadTest extends ServerPerClass {
   }
 
   @Test
+  void aChunkedCreationOfUnknownLengthCompletesAtItsEnd() throws Exception {
+    String location;
+    try (RawHttp creation =
+        new RawHttp(server.uri("/files/"), "POST", V8, "Upload-Complete: ?1", "Transfer-Encoding: chunked")) {
+      RawHttp.Response interim = creation.next();
+      assertThat(interim.status()).isEqualTo(104);
+      location = interim.header("Location");
+      for (int from = 0; from < source.length; from += 64 * 1024) {
+        int length = Math.min(64 * 1024, source.length - from);
+        chunk(creation, source, from, length);
+      }
+      chunk(creation, source, 0, 0);
+      RawHttp.Response created = creation.next();
+      assertThat(created.status()).isEqualTo(201);
+      assertThat(created.header("Upload-Complete")).isEqualTo("?1");
+      assertThat(created.header("Upload-Length")).isEqualTo(Integer.toString(source.length));
+    }
+    assertThat(TestServer.sha256(downloaded(location).body())).isEqualTo(TestServer.sha256(source));
+  }
+
+  @Test
   void appendsInPartsThenCompletes() throws Exception {
     List<RawHttp.Response> responses =
         RawHttp.exchange(server.uri("/files/"), "POST", new byte[0], V8, "Upload-Complete: ?0", "Upload-Length: " + source.length);
@@ -197,6 +218,14 @@ class ResumableUploadTest extends ServerPerClass {
         RawHttp.exchange(server.uri("/files/"), "POST", new byte[0], "Upload-Draft-Interop-Version: 99", "Upload-Complete: ?0");
     assertThat(partial).hasSize(1);
     assertThat(partial.get(0).status()).isEqualTo(412); // as tus answers any request it cannot place
+  }
+
+  /** One chunk of a chunked body; the empty one ends it. */
+  private static void chunk(RawHttp http, byte[] data, int from, int length) throws Exception {
+    byte[] size = (Integer.toHexString(length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    http.send(size, 0, size.length);
+    http.send(data, from, length);
+    http.send(new byte[] {'\r', '\n'}, 0, 2);
   }
 
   private String createEmpty() throws Exception {

@@ -32,16 +32,28 @@ class SharedDatabaseIT {
         s.execute("INSERT INTO \"User\" VALUES ('alice', 'alice@example.com')");
         s.execute("CREATE TABLE \"Session\" (id TEXT PRIMARY KEY, \"sessionToken\" TEXT UNIQUE, \"userId\" TEXT, expires TIMESTAMP(3))");
         s.execute("INSERT INTO \"Session\" VALUES ('s1', 'tok', 'alice', now() + interval '1 day')");
+        s.execute("INSERT INTO \"Session\" VALUES ('s2', 'stale', 'alice', now() - interval '1 day')");
       }
       List<String> before = publicTables(pg);
       String prismaUrl = "postgresql://postgres:@localhost:" + pg.getPort() + "/postgres?schema=public&connection_limit=5";
-      try (TestServer server = TestServer.start(work.resolve("data"), "--database.url=" + prismaUrl)) {
-        String id = StorageApiTestSupport.chunkedUpload(server, new byte[1234]);
+      try (TestServer server =
+          TestServer.start(
+              work.resolve("data"), "--database.url=" + prismaUrl, "--auth.mode=jwt", "--auth.nextauth-sessions-url=" + prismaUrl)) {
+        // next-auth's database strategy: the cookie is the Session row's token.
+        String origin = server.uri("/").toString().replaceAll("/$", "");
+        String id = StorageApiTestSupport.chunkedUpload(server, new byte[1234], "Cookie", "next-auth.session-token=tok", "Origin", origin);
         assertThat(id).isNotBlank();
+        HttpResponse<String> stale = server.send(HttpRequest.newBuilder(server.uri("/api/storage/upload-status?uploadId=" + id))
+            .header("Cookie", "next-auth.session-token=stale").build());
+        assertThat(stale.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(stale.body()).get("error").asText()).isEqualTo("The next-auth session has expired; sign in again");
+        HttpResponse<String> unknown = server.send(HttpRequest.newBuilder(server.uri("/api/storage/upload-status?uploadId=" + id))
+            .header("Cookie", "next-auth.session-token=forged").build());
+        assertThat(JSON.readTree(unknown.body()).get("error").asText()).contains("not known");
       }
       assertThat(publicTables(pg)).isEqualTo(before);
       try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-        assertThat(one(s, "SELECT count(*) FROM xeadline_uploads.upload_sessions WHERE status = 'completed'")).isEqualTo("1");
+        assertThat(one(s, "SELECT user_id FROM xeadline_uploads.upload_sessions WHERE status = 'completed'")).isEqualTo("alice");
         assertThat(one(s, "SELECT count(*) FROM xeadline_uploads.flyway_schema_history WHERE success")).isNotEqualTo("0");
         assertThat(one(s, "SELECT email FROM \"User\" WHERE id = 'alice'")).isEqualTo("alice@example.com");
         assertThat(one(s, "SELECT \"sessionToken\" FROM \"Session\"")).isEqualTo("tok");
@@ -75,11 +87,12 @@ class SharedDatabaseIT {
 
   /** A whole chunked upload through the JSON API. */
   static final class StorageApiTestSupport {
-    static String chunkedUpload(TestServer server, byte[] bytes) throws Exception {
+    static String chunkedUpload(TestServer server, byte[] bytes, String... headers) throws Exception {
       HttpResponse<String> init =
           server.send(
               HttpRequest.newBuilder(server.uri("/api/storage/init-chunked-upload"))
                   .header("Content-Type", "application/json")
+                  .headers(headers)
                   .POST(HttpRequest.BodyPublishers.ofString(
                       "{\"fileName\":\"a.mp4\",\"fileSize\":" + bytes.length + ",\"contentType\":\"video/mp4\",\"totalChunks\":1}"))
                   .build());
@@ -89,6 +102,7 @@ class SharedDatabaseIT {
           server.send(
               HttpRequest.newBuilder(server.uri("/api/storage/upload-chunk"))
                   .header("Content-Type", Multipart.contentType())
+                  .headers(headers)
                   .POST(new Multipart().field("uploadId", id).field("chunkIndex", "0").file("chunk", bytes).publisher())
                   .build());
       assertThat(chunk.statusCode()).as(chunk.body()).isEqualTo(200);
@@ -96,6 +110,7 @@ class SharedDatabaseIT {
           server.send(
               HttpRequest.newBuilder(server.uri("/api/storage/complete-chunked-upload"))
                   .header("Content-Type", "application/json")
+                  .headers(headers)
                   .POST(HttpRequest.BodyPublishers.ofString("{\"uploadId\":\"" + id + "\"}"))
                   .build());
       assertThat(done.statusCode()).as(done.body()).isEqualTo(200);

@@ -30,6 +30,33 @@ public final class UploadGrants {
     return expiry + "." + sign(uploadId, userId, expiry);
   }
 
+  /**
+   * A read-only link to a finished upload (its {@code url} when finals are private): signed over
+   * a message no write grant can have (those start with the upload id), so it never opens writes.
+   */
+  public String readLink(String uploadId, Duration validity) {
+    long expiry = clock.instant().plus(validity).getEpochSecond();
+    return expiry + "." + mac("read\n" + uploadId + "\n" + expiry);
+  }
+
+  public boolean verifyRead(String link, String uploadId) {
+    int dot = link == null ? -1 : link.indexOf('.');
+    if (dot <= 0) {
+      return false;
+    }
+    long expiry;
+    try {
+      expiry = Long.parseLong(link.substring(0, dot));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    if (clock.instant().getEpochSecond() > expiry) {
+      return false;
+    }
+    byte[] expected = mac("read\n" + uploadId + "\n" + expiry).getBytes(StandardCharsets.US_ASCII);
+    return MessageDigest.isEqual(expected, link.substring(dot + 1).getBytes(StandardCharsets.US_ASCII));
+  }
+
   public Instant expiry(String grant) {
     return Instant.ofEpochSecond(Long.parseLong(grant.substring(0, grant.indexOf('.'))));
   }
@@ -54,10 +81,13 @@ public final class UploadGrants {
   }
 
   private String sign(String uploadId, String userId, long expiry) {
+    return mac(uploadId + "\n" + Optional.ofNullable(userId).orElse("") + "\n" + expiry);
+  }
+
+  private String mac(String message) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      String message = uploadId + "\n" + Optional.ofNullable(userId).orElse("") + "\n" + expiry;
       return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);

@@ -74,10 +74,13 @@ public final class UploadLocks implements AutoCloseable {
   public Lease acquire(String uploadId, Duration wait, Runnable onReleaseRequest)
       throws UploadAlreadyLockedException {
     long deadline = System.nanoTime() + wait.toNanos();
-    Holder mine = acquireLocally(uploadId, deadline, onReleaseRequest);
+    // Only a caller willing to wait asks the holder to let go: a mere try (start-up
+    // reconciliation, a sweep) must not cut a live writer's connection on its way past.
+    boolean askHolder = wait.isPositive();
+    Holder mine = acquireLocally(uploadId, deadline, askHolder, onReleaseRequest);
     if (leases != null) {
       try {
-        acquireLease(uploadId, mine.token(), deadline);
+        acquireLease(uploadId, mine.token(), deadline, askHolder);
         leased.put(uploadId, mine);
       } catch (UploadAlreadyLockedException | RuntimeException e) {
         releaseLocally(uploadId, mine);
@@ -87,13 +90,13 @@ public final class UploadLocks implements AutoCloseable {
     return () -> release(uploadId, mine);
   }
 
-  private Holder acquireLocally(String uploadId, long deadline, Runnable onReleaseRequest)
+  private Holder acquireLocally(String uploadId, long deadline, boolean mayAsk, Runnable onReleaseRequest)
       throws UploadAlreadyLockedException {
     Runnable askHolder = null;
     mutex.lock();
     try {
       Holder current = held.get(uploadId);
-      if (current != null) {
+      if (current != null && mayAsk) {
         askHolder = current.onReleaseRequest();
       }
     } finally {
@@ -123,8 +126,9 @@ public final class UploadLocks implements AutoCloseable {
   }
 
   /** The database lease; a holder on another node is asked once to let go, then waited for. */
-  private void acquireLease(String uploadId, String token, long deadline) throws UploadAlreadyLockedException {
-    boolean asked = false;
+  private void acquireLease(String uploadId, String token, long deadline, boolean mayAsk)
+      throws UploadAlreadyLockedException {
+    boolean asked = !mayAsk;
     while (!leases.tryAcquire(uploadId, token, clock.instant(), clock.instant().plus(leaseTime))) {
       if (!asked) {
         leases.requestRelease(uploadId);

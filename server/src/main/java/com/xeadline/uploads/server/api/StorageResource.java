@@ -49,6 +49,7 @@ import org.eclipse.jetty.server.Request;
 @Produces(MediaType.APPLICATION_JSON)
 public final class StorageResource {
   static final Duration GRANT_VALIDITY = Duration.ofMinutes(15);
+  static final Duration READ_LINK_VALIDITY = Duration.ofHours(24);
   private static final long PROBE_DEFAULT = 100 * 1024;
   private static final long PROBE_MAX = 1024 * 1024;
   private static final long PROBE_UPLOAD_MAX = 8 * 1024 * 1024;
@@ -60,6 +61,7 @@ public final class StorageResource {
   private final java.nio.file.Path spillDir;
   private final long maxChunkSize;
   private final VideoStatus videoStatus;
+  private final boolean publicFinals;
 
   public StorageResource(
       ChunkedUploads chunked,
@@ -67,7 +69,9 @@ public final class StorageResource {
       UploadGrants grants,
       java.nio.file.Path spillDir,
       long maxChunkSize,
-      VideoStatus videoStatus) {
+      VideoStatus videoStatus,
+      boolean publicFinals) {
+    this.publicFinals = publicFinals;
     this.videoStatus = videoStatus;
     this.chunked = chunked;
     this.providers = providers;
@@ -251,7 +255,7 @@ public final class StorageResource {
         chunked.complete(AuthHandler.userOf(jetty), request.uploadId(), request.fileName(), request.contentType());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("success", true);
-    body.put("url", uri.getBaseUri().resolve(done.url()).toString());
+    body.put("url", finalUrl(uri, done.url(), request.uploadId()));
     body.put("contentType", done.contentType());
     body.put("size", done.size());
     return body;
@@ -278,12 +282,12 @@ public final class StorageResource {
     body.put("createdAt", text(row.createdAt()));
     body.put("lastActivityAt", text(row.lastActivityAt()));
     body.put("completedAt", text(row.completedAt()));
-    body.put("url", row.url() == null ? null : uri.getBaseUri().resolve(row.url()).toString());
+    body.put("url", row.url() == null ? null : finalUrl(uri, row.url(), row.id()));
     body.put("failureReason", row.failureReason());
     Map<String, Object> video = videoStatus.of(row.id());
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> versions = (List<Map<String, Object>>) video.get("transcodedVersions");
-    video.put("transcodedVersions", versions.stream().map(v -> absolute(v, uri)).toList());
+    video.put("transcodedVersions", versions.stream().map(v -> absolute(v, uri, uploadId)).toList());
     body.putAll(video);
     return body;
   }
@@ -304,10 +308,19 @@ public final class StorageResource {
     }
   }
 
-  private static Map<String, Object> absolute(Map<String, Object> version, UriInfo uri) {
+  private Map<String, Object> absolute(Map<String, Object> version, UriInfo uri, String uploadId) {
     Map<String, Object> shown = new LinkedHashMap<>(version);
-    shown.put("url", uri.getBaseUri().resolve(String.valueOf(version.get("url"))).toString());
+    shown.put("url", finalUrl(uri, String.valueOf(version.get("url")), uploadId));
     return shown;
+  }
+
+  /**
+   * Where a page can read a final: the plain URL when finals are public, else a signed link that
+   * reads (never writes) for {@link #READ_LINK_VALIDITY}, so it still works in {@code <video src>}.
+   */
+  private String finalUrl(UriInfo uri, String path, String uploadId) {
+    String url = uri.getBaseUri().resolve(path).toString();
+    return publicFinals ? url : url + (url.contains("?") ? "&" : "?") + "read=" + grants.readLink(uploadId, READ_LINK_VALIDITY);
   }
 
   private static String text(Instant instant) {

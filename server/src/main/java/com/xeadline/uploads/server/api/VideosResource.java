@@ -35,7 +35,10 @@ public final class VideosResource {
   private final VideoMetadataStore videos;
   private final StorageProviders providers;
 
-  public VideosResource(VideoMetadataStore videos, StorageProviders providers) {
+  private final boolean publicFinals;
+
+  public VideosResource(VideoMetadataStore videos, StorageProviders providers, boolean publicFinals) {
+    this.publicFinals = publicFinals;
     this.videos = videos;
     this.providers = providers;
   }
@@ -114,7 +117,13 @@ public final class VideosResource {
           }
         };
     Response.ResponseBuilder response =
-        Response.status(status).entity(body).type("video/mp4").header("Content-Length", count).header("Accept-Ranges", "bytes");
+        Response.status(status)
+            .entity(body)
+            .type("video/mp4")
+            .header("Content-Length", count)
+            .header("Accept-Ranges", "bytes")
+            .header("Content-Disposition", "inline")
+            .header("Cache-Control", publicFinals ? "public, max-age=86400" : "private, max-age=0, must-revalidate");
     if (status == 206) {
       response.header("Content-Range", "bytes " + from + "-" + (from + count - 1) + "/" + stored.size());
     }

@@ -31,6 +31,8 @@ public final class AuthHandler extends Handler.Wrapper {
   private static final Set<String> OPEN_PATHS =
       Set.of("/healthz", "/readyz", "/metrics", "/api/storage/network-test", "/api/openapi.json");
   private static final Set<String> GRANTED_METHODS = Set.of("PATCH", "HEAD");
+  private static final java.util.regex.Pattern RENDITION =
+      java.util.regex.Pattern.compile("/api/videos/([0-9a-f-]{36})/renditions/[A-Za-z0-9_-]{1,64}");
   private static final String REALM = "Bearer realm=\"xeadline-uploads\"";
 
   private final JwtVerifier verifier;
@@ -71,11 +73,10 @@ public final class AuthHandler extends Handler.Wrapper {
     if (grant != null) {
       return handleGranted(request, response, callback, path, grant);
     }
-    if (publicFinals && "GET".equals(request.getMethod()) && path.startsWith("/files/")
-        && request.getHeaders().get(HttpHeader.AUTHORIZATION) == null) {
-      Optional<UploadRow> finished = grants.finished(path.substring("/files/".length()));
-      if (finished.isPresent()) {
-        request.setAttribute(USER, finished.get().userId());
+    if ("GET".equals(request.getMethod()) && request.getHeaders().get(HttpHeader.AUTHORIZATION) == null) {
+      Optional<UploadRow> readable = publicRead(request, path);
+      if (readable.isPresent()) {
+        request.setAttribute(USER, readable.get().userId());
         return super.handle(request, response, callback);
       }
     }
@@ -114,6 +115,31 @@ public final class AuthHandler extends Handler.Wrapper {
       return EarlyRefusal.send(request, response, callback, 403, "Forbidden", refusal, "");
     }
     return super.handle(request, response, callback);
+  }
+
+  /**
+   * A completed upload's file or rendition read without credentials: by anyone while finals are
+   * public, else with a signed, expiring read link.
+   */
+  private Optional<UploadRow> publicRead(Request request, String path) {
+    Optional<String> readable = publicUpload(path);
+    if (readable.isEmpty()) {
+      return Optional.empty();
+    }
+    if (publicFinals) {
+      return grants.finished(readable.get());
+    }
+    String link = request.getHttpURI().getQuery() == null ? null : Request.extractQueryParameters(request).getValue("read");
+    return link == null ? Optional.empty() : grants.readable(readable.get(), link);
+  }
+
+  /** The upload whose final or rendition {@code path} reads, if it is one of those. */
+  private static Optional<String> publicUpload(String path) {
+    if (path.startsWith("/files/")) {
+      return Optional.of(path.substring("/files/".length()));
+    }
+    java.util.regex.Matcher rendition = RENDITION.matcher(path);
+    return rendition.matches() ? Optional.of(rendition.group(1)) : Optional.empty();
   }
 
   /** The upload page and its assets: top-level files, readable by anyone so it can ask for a token. */

@@ -23,6 +23,11 @@ public final class GrantAccess {
     return storage.find(uploadId).filter(UploadRow::isFinished).filter(row -> row.status() == com.xeadline.uploads.tus.UploadStatus.COMPLETED);
   }
 
+  /** A finished upload's row when {@code link} is a current read link made for it. */
+  public Optional<UploadRow> readable(String uploadId, String link) {
+    return finished(uploadId).filter(row -> grants.verifyRead(link, row.id()));
+  }
+
   /** The upload's row when {@code grant} was made for it (and its owner) and has not expired. */
   public Optional<UploadRow> granted(String uploadId, String grant) {
     if (uploadId == null || !uploadId.matches("[0-9a-f-]{36}")) {

@@ -38,15 +38,25 @@ public final class NextAuthSessions {
 
   private final byte[] v4Key;
   private final Map<String, byte[]> v5Keys = new LinkedHashMap<>();
+  private final SessionTable table;
   private final Duration skew;
   private final Clock clock;
 
-  public NextAuthSessions(String secret, Duration skew, Clock clock) {
-    byte[] ikm = secret.getBytes(StandardCharsets.UTF_8);
-    this.v4Key = hkdf(ikm, new byte[0], "NextAuth.js Generated Encryption Key", 32);
-    for (String name : V5_COOKIES) {
-      v5Keys.put(name, hkdf(ikm, name.getBytes(StandardCharsets.UTF_8), "Auth.js Generated Encryption Key (" + name + ")", 64));
+  /**
+   * {@code secret} (NEXTAUTH_SECRET) reads JWT sessions, {@code table} database sessions; either
+   * may be null, not both.
+   */
+  public NextAuthSessions(String secret, SessionTable table, Duration skew, Clock clock) {
+    if (secret != null) {
+      byte[] ikm = secret.getBytes(StandardCharsets.UTF_8);
+      this.v4Key = hkdf(ikm, new byte[0], "NextAuth.js Generated Encryption Key", 32);
+      for (String name : V5_COOKIES) {
+        v5Keys.put(name, hkdf(ikm, name.getBytes(StandardCharsets.UTF_8), "Auth.js Generated Encryption Key (" + name + ")", 64));
+      }
+    } else {
+      this.v4Key = null;
     }
+    this.table = table;
     this.skew = skew;
     this.clock = clock;
   }
@@ -84,6 +94,12 @@ public final class NextAuthSessions {
    * salt); null for a Bearer token, when both v5 names are tried.
    */
   public String verify(String token, String cookieName) throws InvalidTokenException {
+    if (!looksEncrypted(token) && table != null) {
+      return table.userOf(token); // the database strategy: an opaque token
+    }
+    if (v4Key == null) {
+      throw new InvalidTokenException("next-auth JWT sessions are not accepted here (auth.nextauth-secret is not set)");
+    }
     JWEObject jwe;
     try {
       jwe = JWEObject.parse(token);

@@ -33,11 +33,13 @@ final class DownloadHandler extends AbstractRequestHandler {
   private static final Pattern MEDIA_TYPE = Pattern.compile("[\\w.+-]{1,64}/[\\w.+-]{1,128}");
   private static final Pattern UNSAFE_NAME = Pattern.compile("[\\p{Cntrl}\"\\\\/]");
 
+  private final boolean publicFinals;
   private final SqlUploadStorage storage;
   private final FileConcatenation concatenation;
   private final StorageProviders providers;
 
-  DownloadHandler(SqlUploadStorage storage, FileConcatenation concatenation, StorageProviders providers) {
+  DownloadHandler(SqlUploadStorage storage, FileConcatenation concatenation, StorageProviders providers, boolean publicFinals) {
+    this.publicFinals = publicFinals;
     this.storage = storage;
     this.concatenation = concatenation;
     this.providers = providers;
@@ -68,7 +70,9 @@ final class DownloadHandler extends AbstractRequestHandler {
     String etag = "\"" + row.id() + "\"";
     response.setHeader("ETag", etag);
     response.setHeader("Accept-Ranges", "bytes");
-    response.setHeader("Cache-Control", "private, max-age=0, must-revalidate");
+    // Public finals are what the old service's public blobs were: cacheable by browsers and CDNs
+    // (an id's bytes never change). Private ones are revalidated on every use.
+    response.setHeader("Cache-Control", publicFinals ? "public, max-age=86400" : "private, max-age=0, must-revalidate");
     response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader("Content-Type", mediaType(row.contentType()));
     response.setHeader("Content-Disposition", contentDisposition(row));
@@ -127,11 +131,13 @@ final class DownloadHandler extends AbstractRequestHandler {
         : "application/octet-stream";
   }
 
+  /** Videos play in place ({@code <video src>}); anything else is a download, never rendered here. */
   private static String contentDisposition(UploadRow row) {
     String name = row.fileName() == null || row.fileName().isBlank() ? row.id() : row.fileName();
     String safe = UNSAFE_NAME.matcher(name).replaceAll("_");
     String ascii = safe.replaceAll("[^\\x20-\\x7e]", "_");
     String encoded = URLEncoder.encode(safe, StandardCharsets.UTF_8).replace("+", "%20");
-    return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+    String kind = mediaType(row.contentType()).startsWith("video/") ? "inline" : "attachment";
+    return kind + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
   }
 }

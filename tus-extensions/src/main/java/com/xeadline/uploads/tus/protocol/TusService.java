@@ -47,7 +47,8 @@ public final class TusService extends TusFileUploadService {
       PublicUrls urls,
       UploadRules rules,
       StorageProviders providers,
-      Duration lockWait) {
+      Duration lockWait,
+      boolean publicFinals) {
     this.storage = storage;
     this.locks = locks;
     this.lockWait = lockWait;
@@ -65,7 +66,7 @@ public final class TusService extends TusFileUploadService {
     addTusExtension(new TerminationExtension());
     addTusExtension(expiration(storage));
     addTusExtension(concatenation());
-    addTusExtension(download(storage, concatenation, providers));
+    addTusExtension(download(storage, concatenation, providers, publicFinals));
   }
 
   private static Extension core(SqlUploadStorage storage) {
@@ -126,12 +127,12 @@ public final class TusService extends TusFileUploadService {
   }
 
   private static Extension download(
-      SqlUploadStorage storage, FileConcatenation concatenation, StorageProviders providers) {
+      SqlUploadStorage storage, FileConcatenation concatenation, StorageProviders providers, boolean publicFinals) {
     return new Extension(
         "download",
         List.of(HttpMethod.GET),
         List.of(),
-        List.of(new DownloadHandler(storage, concatenation, providers)));
+        List.of(new DownloadHandler(storage, concatenation, providers, publicFinals)));
   }
 
   @Override
