@@ -347,8 +347,15 @@ public final class ConfigLoader {
     if (!credentials.isEmpty() && !java.nio.file.Files.isReadable(Path.of(credentials))) {
       v.problem(ConfigOption.GCS_CREDENTIALS, "cannot be read");
     }
+    String endpoint = raw.get(ConfigOption.GCS_ENDPOINT.key()).trim();
+    if (!endpoint.isEmpty() && !endpoint.matches("https?://[^/?#\\s]+/?")) {
+      v.problem(ConfigOption.GCS_ENDPOINT, "must be http(s)://host[:port]");
+    }
     return new UploadsConfig.Gcs(
-        bucket, raw.get(ConfigOption.GCS_PREFIX.key()).trim(), credentials.isEmpty() ? null : Path.of(credentials));
+        bucket,
+        raw.get(ConfigOption.GCS_PREFIX.key()).trim(),
+        credentials.isEmpty() ? null : Path.of(credentials),
+        endpoint.isEmpty() ? null : endpoint);
   }
 
   private static List<String> commaList(String text) {

@@ -82,6 +82,12 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "GOOGLE_APPLICATION_CREDENTIALS",
           "",
           "Service-account key file; application-default credentials when empty");
+  public static final ConfigOption GCS_ENDPOINT =
+      new ConfigOption(
+          "gcs.endpoint",
+          "UPLOADS_GCS_ENDPOINT",
+          "",
+          "JSON API host of a GCS emulator or test server (http://host:port), sent no credentials; Google's when empty");
   public static final ConfigOption DATABASE_URL =
       new ConfigOption(
           "database.url",
@@ -301,6 +307,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           GCS_BUCKET,
           GCS_PREFIX,
           GCS_CREDENTIALS,
+          GCS_ENDPOINT,
           DATABASE_URL,
           DATABASE_USER,
           DATABASE_PASSWORD,

@@ -36,8 +36,11 @@ public record UploadsConfig(
    */
   public record Storage(Path dataDir, Path uploadDir, boolean fsync, boolean publicFinals, Gcs gcs) {}
 
-  /** Set when storage.provider=gcs; {@code credentialsFile} null means application-default. */
-  public record Gcs(String bucket, String prefix, Path credentialsFile) {}
+  /**
+   * Set when storage.provider=gcs; {@code credentialsFile} null means application-default;
+   * {@code endpoint} null means Google's (else an emulator's host, which gets no credentials).
+   */
+  public record Gcs(String bucket, String prefix, Path credentialsFile, String endpoint) {}
 
   /** {@code schema}: where every table of the server lives (the app's tables are elsewhere). */
   public record Database(String url, String user, Secret password, int poolSize, String schema) {

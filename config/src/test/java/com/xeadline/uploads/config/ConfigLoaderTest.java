@@ -114,6 +114,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aGcsEndpointIsAnHttpHostOrNothing() {
+    UploadsConfig config =
+        new ConfigLoader(Map.of()).load(List.of("--storage.provider=gcs", "--gcs.bucket=b", "--gcs.endpoint=http://127.0.0.1:4443"));
+    assertThat(config.storage().gcs().endpoint()).isEqualTo("http://127.0.0.1:4443");
+    assertThat(new ConfigLoader(Map.of()).load(List.of("--storage.provider=gcs", "--gcs.bucket=b")).storage().gcs().endpoint()).isNull();
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(List.of("--storage.provider=gcs", "--gcs.bucket=b", "--gcs.endpoint=127.0.0.1:4443")))
+        .hasMessageContaining("gcs.endpoint");
+  }
+
+  @Test
   void aNonNumberSaysSo() {
     assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(List.of("--server.port=abc")))
         .hasMessageContaining("server.port (UPLOADS_PORT) = 'abc': not a whole number");

@@ -305,7 +305,7 @@ public final class UploadsApp implements AutoCloseable {
     if (gcs == null) {
       return new StorageProviders(local, List.of());
     }
-    return new StorageProviders(GcsStorageFactory.create(gcs.bucket(), gcs.prefix(), gcs.credentialsFile()), List.of(local));
+    return new StorageProviders(GcsStorageFactory.create(gcs.bucket(), gcs.prefix(), gcs.credentialsFile(), gcs.endpoint()), List.of(local));
   }
 
   private static AuthHandler authHandler(UploadsConfig config, GrantAccess grants, Clock clock, Handler next) throws Exception {

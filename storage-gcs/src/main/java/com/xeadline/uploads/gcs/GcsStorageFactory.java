@@ -2,6 +2,7 @@ package com.xeadline.uploads.gcs;
 
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.auth.oauth2.GoogleCredentials;
+import com.google.cloud.NoCredentials;
 import com.google.cloud.storage.StorageOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,25 +14,40 @@ import java.time.Duration;
 public final class GcsStorageFactory {
   private GcsStorageFactory() {}
 
-  public static GcsStorageProvider create(String bucket, String prefix, Path credentialsFile) throws IOException {
-    GoogleCredentials credentials;
+  /**
+   * A provider on Google's endpoint, or on {@code endpoint} (an emulator or test server, which
+   * is sent no credentials unless a key file is given) when it is not null.
+   */
+  public static GcsStorageProvider create(String bucket, String prefix, Path credentialsFile, String endpoint)
+      throws IOException {
+    StorageOptions.Builder options = options(retries(Duration.ofMillis(500)));
+    if (endpoint != null) {
+      options.setHost(endpoint).setProjectId("emulator");
+    }
     if (credentialsFile != null) {
       try (InputStream in = Files.newInputStream(credentialsFile)) {
-        credentials = GoogleCredentials.fromStream(in);
+        options.setCredentials(GoogleCredentials.fromStream(in));
       }
+    } else if (endpoint != null) {
+      options.setCredentials(NoCredentials.getInstance());
     } else {
-      credentials = GoogleCredentials.getApplicationDefault();
+      options.setCredentials(GoogleCredentials.getApplicationDefault());
     }
-    RetrySettings retries =
-        StorageOptions.getDefaultRetrySettings().toBuilder()
-            .setMaxAttempts(6)
-            .setInitialRetryDelayDuration(Duration.ofMillis(500))
-            .setRetryDelayMultiplier(2.0)
-            .setMaxRetryDelayDuration(Duration.ofSeconds(16))
-            .build();
-    return new GcsStorageProvider(
-        StorageOptions.newBuilder().setCredentials(credentials).setRetrySettings(retries).build().getService(),
-        bucket,
-        prefix);
+    return new GcsStorageProvider(options.build().getService(), bucket, prefix);
+  }
+
+  /** The client options every provider uses; tests add a host and shorter delays. */
+  public static StorageOptions.Builder options(RetrySettings retries) {
+    return StorageOptions.newBuilder().setRetrySettings(retries);
+  }
+
+  /** Six attempts, backing off from {@code initialDelay} by doubling, up to 16 s apart. */
+  public static RetrySettings retries(Duration initialDelay) {
+    return StorageOptions.getDefaultRetrySettings().toBuilder()
+        .setMaxAttempts(6)
+        .setInitialRetryDelayDuration(initialDelay)
+        .setRetryDelayMultiplier(2.0)
+        .setMaxRetryDelayDuration(Duration.ofSeconds(16))
+        .build();
   }
 }

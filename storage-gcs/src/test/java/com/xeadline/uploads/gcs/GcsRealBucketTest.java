@@ -21,6 +21,6 @@ class GcsRealBucketTest extends StorageProviderContract {
   @Override
   StorageProvider provider() throws Exception {
     String credentials = System.getenv("GOOGLE_APPLICATION_CREDENTIALS");
-    return GcsStorageFactory.create(BUCKET, "xeadline-uploads-test", credentials == null ? null : Path.of(credentials));
+    return GcsStorageFactory.create(BUCKET, "xeadline-uploads-test", credentials == null ? null : Path.of(credentials), null);
   }
 }

@@ -1,0 +1,39 @@
+package com.xeadline.uploads.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bytes of unfinished uploads as write-once part objects in shared storage, so any node can
+ * continue any upload without a shared directory ({@code storage.in-progress=gcs}).
+ *
+ * <p>The caller acknowledges an offset only after {@link #write} has returned (the part is
+ * finalized) and the part is recorded with the upload's row in the same commit; parts a caller
+ * wrote but never recorded (a node died, a commit lost its race) are never read, and go with
+ * {@link #deleteAll}.
+ */
+public interface UploadParts {
+  /** One finalized part: bytes {@code [start, end)} of the upload, at one object generation. */
+  record Part(String key, long start, long end, long generation) {
+    public long length() {
+      return end - start;
+    }
+  }
+
+  /**
+   * Stores exactly {@code length} bytes of {@code data} as a new part starting at {@code start};
+   * returns only once the part is durable. Never overwrites another part.
+   */
+  Part write(String uploadId, long start, InputStream data, long length) throws IOException;
+
+  /** {@code length} bytes from upload offset {@code offset}, read across the recorded parts. */
+  InputStream open(List<Part> parts, long offset, long length) throws IOException;
+
+  /** Composes the recorded parts, in order, into the final object {@code key}. */
+  StoredObject compose(List<Part> parts, String key, String contentType, Map<String, String> metadata) throws IOException;
+
+  /** Deletes every part of the upload, recorded or not (completion, termination, expiry). */
+  void deleteAll(String uploadId) throws IOException;
+}
