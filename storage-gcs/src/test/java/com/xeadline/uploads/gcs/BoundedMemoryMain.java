@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**
- * Run in a JVM with a small heap by {@link GcsMemoryTest}: streams 1 GiB through the provider into
+ * Run in a JVM with a small heap by {@link GcsMemoryIT}: streams 1 GiB through the provider into
  * a Storage whose writer only counts, and prints the count. A provider that held the object whole
  * would die of OutOfMemoryError.
  */
