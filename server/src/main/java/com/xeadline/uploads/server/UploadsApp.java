@@ -38,6 +38,7 @@ import com.xeadline.uploads.storage.StorageProviders;
 import java.util.List;
 import com.xeadline.uploads.server.api.StorageResource;
 import com.xeadline.uploads.server.api.UploadsResource;
+import com.xeadline.uploads.server.api.FinalUrls;
 import com.xeadline.uploads.server.api.UsageResource;
 import com.xeadline.uploads.server.api.VideosResource;
 import com.xeadline.uploads.server.jobs.CleanupJob;
@@ -229,13 +230,14 @@ public final class UploadsApp implements AutoCloseable {
               config.tus().expiration(),
               config.storage().fsync(),
               clock);
+      FinalUrls finalUrls = new FinalUrls(config.storage().publicFinals(), grants);
       Handler api =
           ApiHandlerFactory.create(
               new StorageResource(
-                  chunked, providers, grants, files.dir(), config.rules().maxChunkSize(), new VideoStatus(videos, jobs), config.storage().publicFinals()),
+                  chunked, providers, grants, files.dir(), config.rules().maxChunkSize(), new VideoStatus(videos, jobs), finalUrls),
               new UsageResource(sessions, config.limits(), clock),
-              new UploadsResource(sessions, chunked, storage, locks, config.tus().lockWait()),
-              new VideosResource(videos, providers, config.storage().publicFinals()));
+              new UploadsResource(sessions, chunked, storage, locks, config.tus().lockWait(), finalUrls),
+              new VideosResource(videos, providers, finalUrls));
 
       ServletContextHandler context = new ServletContextHandler("/");
       context.addFilter(new FilterHolder(new RequestLogFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));

@@ -349,6 +349,11 @@ class AuthTest {
       assertThat(closed.send(HttpRequest.newBuilder(URI.create(url)).DELETE().header("Tus-Resumable", "1.0.0").build()).statusCode()).isEqualTo(401);
       assertThat(closed.send(HttpRequest.newBuilder(URI.create(url.replace(chunkedId, file.substring(file.lastIndexOf('/') + 1)))).build()).statusCode())
           .isEqualTo(401);
+      // Every listing shows the same kind of link (one place makes them).
+      String listed = new ObjectMapper().readTree(closed.send(HttpRequest.newBuilder(closed.uri("/api/uploads"))
+          .header("Authorization", auth).build()).body()).get("items").get(0).get("url").asText();
+      assertThat(listed).contains("?read=");
+      assertThat(closed.sendForBytes(HttpRequest.newBuilder(URI.create(listed)).build()).body()).containsExactly(7, 8, 9);
     }
   }
 

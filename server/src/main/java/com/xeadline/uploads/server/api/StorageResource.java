@@ -49,7 +49,6 @@ import org.eclipse.jetty.server.Request;
 @Produces(MediaType.APPLICATION_JSON)
 public final class StorageResource {
   static final Duration GRANT_VALIDITY = Duration.ofMinutes(15);
-  static final Duration READ_LINK_VALIDITY = Duration.ofHours(24);
   private static final long PROBE_DEFAULT = 100 * 1024;
   private static final long PROBE_MAX = 1024 * 1024;
   private static final long PROBE_UPLOAD_MAX = 8 * 1024 * 1024;
@@ -61,7 +60,7 @@ public final class StorageResource {
   private final java.nio.file.Path spillDir;
   private final long maxChunkSize;
   private final VideoStatus videoStatus;
-  private final boolean publicFinals;
+  private final FinalUrls finalUrls;
 
   public StorageResource(
       ChunkedUploads chunked,
@@ -70,8 +69,8 @@ public final class StorageResource {
       java.nio.file.Path spillDir,
       long maxChunkSize,
       VideoStatus videoStatus,
-      boolean publicFinals) {
-    this.publicFinals = publicFinals;
+      FinalUrls finalUrls) {
+    this.finalUrls = finalUrls;
     this.videoStatus = videoStatus;
     this.chunked = chunked;
     this.providers = providers;
@@ -255,7 +254,7 @@ public final class StorageResource {
         chunked.complete(AuthHandler.userOf(jetty), request.uploadId(), request.fileName(), request.contentType());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("success", true);
-    body.put("url", finalUrl(uri, done.url(), request.uploadId()));
+    body.put("url", finalUrls.of(uri, done.url(), request.uploadId()));
     body.put("contentType", done.contentType());
     body.put("size", done.size());
     return body;
@@ -282,7 +281,7 @@ public final class StorageResource {
     body.put("createdAt", text(row.createdAt()));
     body.put("lastActivityAt", text(row.lastActivityAt()));
     body.put("completedAt", text(row.completedAt()));
-    body.put("url", row.url() == null ? null : finalUrl(uri, row.url(), row.id()));
+    body.put("url", row.url() == null ? null : finalUrls.of(uri, row.url(), row.id()));
     body.put("failureReason", row.failureReason());
     Map<String, Object> video = videoStatus.of(row.id());
     @SuppressWarnings("unchecked")
@@ -310,17 +309,8 @@ public final class StorageResource {
 
   private Map<String, Object> absolute(Map<String, Object> version, UriInfo uri, String uploadId) {
     Map<String, Object> shown = new LinkedHashMap<>(version);
-    shown.put("url", finalUrl(uri, String.valueOf(version.get("url")), uploadId));
+    shown.put("url", finalUrls.of(uri, String.valueOf(version.get("url")), uploadId));
     return shown;
-  }
-
-  /**
-   * Where a page can read a final: the plain URL when finals are public, else a signed link that
-   * reads (never writes) for {@link #READ_LINK_VALIDITY}, so it still works in {@code <video src>}.
-   */
-  private String finalUrl(UriInfo uri, String path, String uploadId) {
-    String url = uri.getBaseUri().resolve(path).toString();
-    return publicFinals ? url : url + (url.contains("?") ? "&" : "?") + "read=" + grants.readLink(uploadId, READ_LINK_VALIDITY);
   }
 
   private static String text(Instant instant) {

@@ -44,9 +44,16 @@ public final class UploadsResource {
   private final SqlUploadStorage storage;
   private final UploadLocks locks;
   private final Duration lockWait;
+  private final FinalUrls finalUrls;
 
   public UploadsResource(
-      UploadSessions sessions, ChunkedUploads chunked, SqlUploadStorage storage, UploadLocks locks, Duration lockWait) {
+      UploadSessions sessions,
+      ChunkedUploads chunked,
+      SqlUploadStorage storage,
+      UploadLocks locks,
+      Duration lockWait,
+      FinalUrls finalUrls) {
+    this.finalUrls = finalUrls;
     this.sessions = sessions;
     this.chunked = chunked;
     this.storage = storage;
@@ -110,10 +117,10 @@ public final class UploadsResource {
         .orElseThrow(() -> new LegacyApiException(404, "Upload not found", "No upload " + id + " of yours", List.of(), Map.of()));
   }
 
-  private static Map<String, Object> completedItem(UploadRow row, UriInfo uri) {
+  private Map<String, Object> completedItem(UploadRow row, UriInfo uri) {
     Map<String, Object> item = common(row);
     item.put("completedAt", row.completedAt().toString());
-    item.put("url", row.url() == null ? null : uri.getBaseUri().resolve(row.url()).toString());
+    item.put("url", row.url() == null ? null : finalUrls.of(uri, row.url(), row.id()));
     item.put("title", row.metadata().get("title"));
     item.put("description", row.metadata().get("description"));
     item.put("video", video(row.metadata().get("video")));

@@ -35,10 +35,10 @@ public final class VideosResource {
   private final VideoMetadataStore videos;
   private final StorageProviders providers;
 
-  private final boolean publicFinals;
+  private final FinalUrls finalUrls;
 
-  public VideosResource(VideoMetadataStore videos, StorageProviders providers, boolean publicFinals) {
-    this.publicFinals = publicFinals;
+  public VideosResource(VideoMetadataStore videos, StorageProviders providers, FinalUrls finalUrls) {
+    this.finalUrls = finalUrls;
     this.videos = videos;
     this.providers = providers;
   }
@@ -123,7 +123,7 @@ public final class VideosResource {
             .header("Content-Length", count)
             .header("Accept-Ranges", "bytes")
             .header("Content-Disposition", "inline")
-            .header("Cache-Control", publicFinals ? "public, max-age=86400" : "private, max-age=0, must-revalidate");
+            .header("Cache-Control", finalUrls.arePublic() ? "public, max-age=86400" : "private, max-age=0, must-revalidate");
     if (status == 206) {
       response.header("Content-Range", "bytes " + from + "-" + (from + count - 1) + "/" + stored.size());
     }
@@ -138,7 +138,7 @@ public final class VideosResource {
     return video.get();
   }
 
-  private static Map<String, Object> shown(VideoRow row, UriInfo uri) {
+  private Map<String, Object> shown(VideoRow row, UriInfo uri) {
     Map<String, Object> json = row.toJson();
     json.put(
         "transcodedVersions",
@@ -146,11 +146,11 @@ public final class VideosResource {
             .map(
                 v -> {
                   Map<String, Object> shownVersion = new LinkedHashMap<>(v);
-                  shownVersion.put("url", uri.getBaseUri().resolve(String.valueOf(v.get("url"))).toString());
+                  shownVersion.put("url", finalUrls.of(uri, String.valueOf(v.get("url")), row.storageId()));
                   return shownVersion;
                 })
             .toList());
-    json.put("url", uri.getBaseUri().resolve("/files/" + row.storageId()).toString());
+    json.put("url", finalUrls.of(uri, "/files/" + row.storageId(), row.storageId()));
     return json;
   }
 
