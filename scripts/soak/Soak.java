@@ -37,7 +37,7 @@ public class Soak {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private static final Pattern ID = Pattern.compile("\"uploadId\"\\s*:\\s*\"([^\"]+)\"");
-  private static final Pattern RECEIVED = Pattern.compile("\"receivedChunks\"\\s*:\\s*(\\d+)");
+  private static final Pattern RECEIVED = Pattern.compile("\"receivedChunks\"\\s*:\\s*\\[([0-9,\\s]*)]");
   private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([a-z_]+)\"");
 
   /** One upload as its client knows it: only what the server acknowledged counts. */
@@ -242,12 +242,17 @@ public class Soak {
       fail(u, "lost", "upload-status " + status.statusCode() + " after " + u.ackedChunks.size() + " chunks acknowledged");
       return;
     }
-    int received = Integer.parseInt(group(RECEIVED, status.body(), "0"));
+    Set<Integer> received = new java.util.HashSet<>();
+    for (String index : group(RECEIVED, status.body(), "").split(",")) {
+      if (!index.isBlank()) {
+        received.add(Integer.parseInt(index.strip()));
+      }
+    }
     String state = group(STATUS, status.body(), "");
     if (u.completeAcked && !state.equals("completed")) {
       fail(u, "lost", "completion acknowledged, status now " + state);
-    } else if (!u.completeAcked && received < u.ackedChunks.size()) {
-      fail(u, "lost", received + " chunks received < " + u.ackedChunks.size() + " acknowledged");
+    } else if (!u.completeAcked && !received.containsAll(u.ackedChunks)) {
+      fail(u, "lost", "chunks " + u.ackedChunks + " acknowledged, only " + received + " received");
     } else if (state.equals("completed")) {
       verifyDownload(u);
     }
