@@ -210,6 +210,18 @@ class AuthTest {
   }
 
   @Test
+  void aGrantTakesTheOldClientsSinglePut() throws Exception {
+    String uploadUrl = directUploadUrl();
+    HttpResponse<String> put = server.send(HttpRequest.newBuilder(URI.create(uploadUrl)).header("Content-Type", "video/mp4")
+        .PUT(BodyPublishers.ofByteArray(new byte[] {9, 8, 7})).build());
+    assertThat(put.statusCode()).as(put.body()).isBetween(200, 204);
+    String location = uploadUrl.substring(0, uploadUrl.indexOf('?'));
+    HttpResponse<byte[]> owner =
+        server.sendForBytes(HttpRequest.newBuilder(URI.create(location)).header("Authorization", "Bearer " + token("alice")).build());
+    assertThat(owner.body()).containsExactly(9, 8, 7);
+  }
+
+  @Test
   void aTamperedGrantIs403EvenBesideAValidToken() throws Exception {
     String uploadUrl = directUploadUrl();
     String tampered = uploadUrl.substring(0, uploadUrl.length() - 2) + (uploadUrl.endsWith("AA") ? "BB" : "AA");

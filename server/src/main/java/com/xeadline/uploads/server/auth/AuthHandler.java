@@ -30,7 +30,8 @@ public final class AuthHandler extends Handler.Wrapper {
 
   private static final Set<String> OPEN_PATHS =
       Set.of("/healthz", "/readyz", "/metrics", "/api/storage/network-test", "/api/openapi.json");
-  private static final Set<String> GRANTED_METHODS = Set.of("PATCH", "HEAD");
+  /** A grant writes its upload (tus PATCH, or the old client's single PUT) and asks its offset. */
+  private static final Set<String> GRANTED_METHODS = Set.of("PATCH", "PUT", "HEAD");
   private static final java.util.regex.Pattern RENDITION =
       java.util.regex.Pattern.compile("/api/videos/([0-9a-f-]{36})/renditions/[A-Za-z0-9_-]{1,64}");
   private static final String REALM = "Bearer realm=\"xeadline-uploads\"";
@@ -163,7 +164,7 @@ public final class AuthHandler extends Handler.Wrapper {
     }
     if (!grantAllows(request)) {
       return EarlyRefusal.send(request, response, callback, 403, "Forbidden",
-          "An upload grant lets a client write its upload and ask its offset, nothing else", "");
+          "An upload grant lets a client write its upload (PATCH, or one PUT) and ask its offset, nothing else", "");
     }
     request.setAttribute(USER, granted.get().userId());
     return super.handle(request, response, callback);
