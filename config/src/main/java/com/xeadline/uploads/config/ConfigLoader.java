@@ -119,6 +119,7 @@ public final class ConfigLoader {
             v.get(ConfigOption.HOST, String::trim, "0.0.0.0"),
             v.get(ConfigOption.PORT, ConfigValues::parsePort, 1080),
             v.positiveDuration(ConfigOption.IDLE_TIMEOUT),
+            v.positiveDuration(ConfigOption.HEADER_TIMEOUT),
             v.get(ConfigOption.TRUST_PROXY, ConfigValues::parseBoolean, false),
             v.get(ConfigOption.BENCH_ENDPOINT, ConfigValues::parseBoolean, false),
             v.positiveDuration(ConfigOption.SHUTDOWN_TIMEOUT),

@@ -21,6 +21,12 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "UPLOADS_IDLE_TIMEOUT",
           "30s",
           "A request body that sends nothing for this long is cut off, which frees its upload's lock");
+  public static final ConfigOption HEADER_TIMEOUT =
+      new ConfigOption(
+          "server.header-timeout",
+          "UPLOADS_HEADER_TIMEOUT",
+          "10s",
+          "A new connection whose request line and headers have not all arrived this long after it opened is closed (slow-header clients), whatever it trickles");
   public static final ConfigOption TRUST_PROXY =
       new ConfigOption(
           "server.trust-proxy",
@@ -295,6 +301,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           HOST,
           PORT,
           IDLE_TIMEOUT,
+          HEADER_TIMEOUT,
           TRUST_PROXY,
           BENCH_ENDPOINT,
           SHUTDOWN_TIMEOUT,

@@ -25,6 +25,7 @@ public record UploadsConfig(
       String host,
       int port,
       Duration idleTimeout,
+      Duration headerTimeout,
       boolean trustProxy,
       boolean benchEndpoint,
       Duration shutdownTimeout,

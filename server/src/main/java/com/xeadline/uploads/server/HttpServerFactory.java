@@ -86,6 +86,7 @@ final class HttpServerFactory {
     // The JDK's default listen backlog is 50: a burst of a thousand clients reconnecting after a
     // network blip overflows it and sees resets. The kernel caps this at net.core.somaxconn.
     connector.setAcceptQueueSize(ACCEPT_QUEUE);
+    connector.addBean(new HeaderDeadline(connector.getScheduler(), config.server().headerTimeout()));
     server.addConnector(connector);
 
     CrossOriginHandler cors = new CrossOriginHandler();

@@ -1,0 +1,88 @@
+package com.xeadline.uploads.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** server.header-timeout: trickled headers are cut, a slow body after complete headers is not. */
+class SlowHeadersTest {
+
+  @Test
+  void connectionsTricklingHeadersAreClosedAtTheDeadline() throws Exception {
+    try (TestServer server = TestServer.start("--server.header-timeout=1s", "--server.idle-timeout=30s")) {
+      URI base = server.uri("/");
+      List<Socket> slow = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int i = 0; i < 50; i++) {
+        Socket socket = new Socket(base.getHost(), base.getPort());
+        socket.getOutputStream().write("HEAD /files/x HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+        slow.add(socket);
+      }
+      // Each keeps trickling a header line, which resets the idle timeout every time.
+      int open = slow.size();
+      for (int tick = 0; tick < 40 && open > 0; tick++) {
+        open = 0;
+        for (Socket socket : slow) {
+          if (trickle(socket, "X-Drip-" + tick + ": 1\r\n")) {
+            open++;
+          }
+        }
+        Thread.sleep(100);
+      }
+      long seconds = (System.nanoTime() - start) / 1_000_000_000;
+      assertThat(open).as("connections still open after %d s", seconds).isZero();
+      assertThat(seconds).isLessThan(4);
+      for (Socket socket : slow) {
+        socket.close();
+      }
+      // The server still answers complete requests.
+      assertThat(server.send(server.tus("/files/").method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build())
+          .statusCode()).isEqualTo(204);
+    }
+  }
+
+  @Test
+  void aBodyPausedLongerThanTheHeaderDeadlineIsKept() throws Exception {
+    try (TestServer server = TestServer.start("--server.header-timeout=1s", "--server.idle-timeout=30s")) {
+      byte[] source = TestServer.randomBytes(64 * 1024, 70);
+      String location = server.create(source.length);
+      try (RawPatch patch = new RawPatch(URI.create(location), 0, source.length)) {
+        patch.send(source, 0, 1024);
+        Poll.until("the first KiB is written", () -> server.bytesOnDisk(location) == 1024);
+        long pausedUntil = System.nanoTime() + 2_500_000_000L; // past the header deadline
+        Poll.until("the pause is over", () -> System.nanoTime() > pausedUntil);
+        patch.send(source, 1024, source.length - 1024);
+        assertThat(patch.status()).isEqualTo(204);
+      }
+      byte[] stored = server.sendForBytes(server.tus(location).GET().build()).body();
+      assertThat(Arrays.equals(stored, source)).isTrue();
+    }
+  }
+
+  /** Sends a line; false once the server has closed the connection. */
+  private static boolean trickle(Socket socket, String line) {
+    try {
+      OutputStream out = socket.getOutputStream();
+      out.write(line.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      socket.setSoTimeout(1);
+      InputStream in = socket.getInputStream();
+      try {
+        return in.read() != -1;
+      } catch (java.net.SocketTimeoutException stillOpen) {
+        return true;
+      }
+    } catch (IOException closed) {
+      return false;
+    }
+  }
+}
