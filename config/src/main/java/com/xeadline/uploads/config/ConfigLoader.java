@@ -120,6 +120,7 @@ public final class ConfigLoader {
             v.get(ConfigOption.PORT, ConfigValues::parsePort, 1080),
             v.positiveDuration(ConfigOption.IDLE_TIMEOUT),
             v.positiveDuration(ConfigOption.HEADER_TIMEOUT),
+            v.get(ConfigOption.MIN_BODY_RATE, ConfigValues::parseSize, 1024L),
             v.get(ConfigOption.TRUST_PROXY, ConfigValues::parseBoolean, false),
             v.get(ConfigOption.BENCH_ENDPOINT, ConfigValues::parseBoolean, false),
             v.positiveDuration(ConfigOption.SHUTDOWN_TIMEOUT),

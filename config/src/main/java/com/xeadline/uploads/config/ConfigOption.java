@@ -27,6 +27,12 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "UPLOADS_HEADER_TIMEOUT",
           "10s",
           "A new connection whose request line and headers have not all arrived this long after it opened is closed (slow-header clients), whatever it trickles");
+  public static final ConfigOption MIN_BODY_RATE =
+      new ConfigOption(
+          "server.min-body-rate",
+          "UPLOADS_MIN_BODY_RATE",
+          "1KiB",
+          "Bytes per second a request body must average once it has run for server.idle-timeout; a slower one is cut (what arrived is kept). 0 turns the floor off");
   public static final ConfigOption TRUST_PROXY =
       new ConfigOption(
           "server.trust-proxy",
@@ -302,6 +308,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           PORT,
           IDLE_TIMEOUT,
           HEADER_TIMEOUT,
+          MIN_BODY_RATE,
           TRUST_PROXY,
           BENCH_ENDPOINT,
           SHUTDOWN_TIMEOUT,

@@ -26,6 +26,7 @@ public record UploadsConfig(
       int port,
       Duration idleTimeout,
       Duration headerTimeout,
+      long minBodyRate,
       boolean trustProxy,
       boolean benchEndpoint,
       Duration shutdownTimeout,

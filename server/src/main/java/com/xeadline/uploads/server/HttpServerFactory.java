@@ -96,7 +96,7 @@ final class HttpServerFactory {
     cors.setExposedHeaders(union(TUS_RESPONSE_HEADERS, ResumableUploadFilter.CORS_RESPONSE_HEADERS));
     cors.setAllowCredentials(false);
     cors.setPreflightMaxAge(Duration.ofDays(1));
-    cors.setHandler(application);
+    cors.setHandler(new MinBodyRate(config.server().minBodyRate(), config.server().idleTimeout(), application));
     // Stopping waits for requests in flight (up to the stop timeout) instead of cutting them.
     GracefulHandler graceful = new GracefulHandler(cors);
     server.setHandler(graceful);

@@ -13,8 +13,11 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** server.header-timeout: trickled headers are cut, a slow body after complete headers is not. */
-class SlowHeadersTest {
+/**
+ * Slow clients are cut, what they sent is kept: server.header-timeout for trickled headers (a
+ * paused body after complete headers is not cut by it), server.min-body-rate for trickled bodies.
+ */
+class SlowClientsTest {
 
   @Test
   void connectionsTricklingHeadersAreClosedAtTheDeadline() throws Exception {
@@ -65,6 +68,33 @@ class SlowHeadersTest {
       }
       byte[] stored = server.sendForBytes(server.tus(location).GET().build()).body();
       assertThat(Arrays.equals(stored, source)).isTrue();
+    }
+  }
+
+  @Test
+  void aBodyTricklingBelowTheFloorIsCutAndWhatArrivedIsKept() throws Exception {
+    try (TestServer server = TestServer.start("--server.idle-timeout=1s", "--server.min-body-rate=10KiB")) {
+      byte[] source = TestServer.randomBytes(256 * 1024, 71);
+      String location = server.create(source.length);
+      int sent = 0;
+      try (RawPatch patch = new RawPatch(URI.create(location), 0, source.length)) {
+        // About 1 KiB/s, well under the floor, and never idle long enough for the idle timeout.
+        try {
+          for (; sent < 8 * 1024; sent += 100) {
+            patch.send(source, sent, 100);
+            Thread.sleep(100);
+          }
+        } catch (IOException cut) {
+          // the server closed the connection under the client: the cut we are testing
+        }
+        assertThat(sent).as("the trickle was cut before it ended").isLessThan(8 * 1024);
+      }
+      long offset = Long.parseLong(server.head(location).headers().firstValue("Upload-Offset").orElseThrow());
+      assertThat(offset).isPositive().isLessThanOrEqualTo(sent);
+      assertThat(server.bytesOnDisk(location)).isEqualTo(offset);
+      // A client at a normal pace resumes from there to a byte-exact file.
+      assertThat(server.patch(location, offset, Arrays.copyOfRange(source, (int) offset, source.length)).statusCode()).isEqualTo(204);
+      assertThat(Arrays.equals(server.sendForBytes(server.tus(location).GET().build()).body(), source)).isTrue();
     }
   }
 
