@@ -26,7 +26,8 @@ final class ChunkPlacement {
   /** A stored chunk's size and whether it sits at its place in the upload's file. */
   record Placed(long bytes, boolean inPlace) {}
 
-  private static final int BUFFER = 256 * 1024;
+  /** As the tus append's: a read returns at most a few tens of KiB, more is memory per chunk in flight. */
+  private static final int BUFFER = 64 * 1024;
 
   private final UploadFiles files;
   private final UploadSessions sessions;
