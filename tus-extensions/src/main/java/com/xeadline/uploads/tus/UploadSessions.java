@@ -542,30 +542,7 @@ public final class UploadSessions {
    * ({@code completedAt}, {@code id}) of the previous page's last row when given.
    */
   public List<UploadRow> findCompleted(String userId, Instant afterCompletedAt, String afterId, int limit) {
-    String owner = userId == null ? "user_id IS NULL" : "user_id = :userId";
-    String after =
-        afterCompletedAt == null
-            ? ""
-            : "AND (completed_at < :afterAt OR (completed_at = :afterAt AND id < :afterId))";
-    return jdbi.withHandle(
-        h -> {
-          var query =
-              h.createQuery(
-                  "SELECT * FROM upload_sessions WHERE "
-                      + owner
-                      + " AND status = 'completed' AND completed_at IS NOT NULL"
-                      // the parts of a parallel upload are not files of their own
-                      + " AND COALESCE(upload_type, '') <> 'PARTIAL' "
-                      + after
-                      + " ORDER BY completed_at DESC, id DESC LIMIT :limit");
-          if (userId != null) {
-            query.bind("userId", userId);
-          }
-          if (afterCompletedAt != null) {
-            query.bind("afterAt", utc(afterCompletedAt)).bind("afterId", afterId);
-          }
-          return query.bind("limit", limit).map(UploadSessions::mapRow).list();
-        });
+    return findOwnedPage(userId, "status = 'completed' AND completed_at IS NOT NULL", "completed_at", afterCompletedAt, afterId, limit);
   }
 
   /**
@@ -573,24 +550,30 @@ public final class UploadSessions {
    * the keyset position ({@code afterCreatedAt}, {@code afterId}) when given.
    */
   public List<UploadRow> findInProgress(String userId, Instant afterCreatedAt, String afterId, int limit) {
+    return findOwnedPage(userId, "status IN ('initialized', 'in-progress')", "created_at", afterCreatedAt, afterId, limit);
+  }
+
+  /**
+   * One keyset page of a user's uploads matching {@code condition}, newest first by {@code time}
+   * (a column), after ({@code afterAt}, {@code afterId}) when given. The parts of a parallel
+   * upload are never listed: they are not files of their own.
+   */
+  private List<UploadRow> findOwnedPage(
+      String userId, String condition, String time, Instant afterAt, String afterId, int limit) {
     String owner = userId == null ? "user_id IS NULL" : "user_id = :userId";
-    String after =
-        afterCreatedAt == null ? "" : "AND (created_at < :afterAt OR (created_at = :afterAt AND id < :afterId))";
+    String after = afterAt == null ? "" : "AND (" + time + " < :afterAt OR (" + time + " = :afterAt AND id < :afterId))";
     return jdbi.withHandle(
         h -> {
           var query =
               h.createQuery(
-                  "SELECT * FROM upload_sessions WHERE "
-                      + owner
-                      + " AND status IN ('initialized', 'in-progress')"
-                      + " AND COALESCE(upload_type, '') <> 'PARTIAL' "
-                      + after
-                      + " ORDER BY created_at DESC, id DESC LIMIT :limit");
+                  "SELECT * FROM upload_sessions WHERE " + owner + " AND " + condition
+                      + " AND COALESCE(upload_type, '') <> 'PARTIAL' " + after
+                      + " ORDER BY " + time + " DESC, id DESC LIMIT :limit");
           if (userId != null) {
             query.bind("userId", userId);
           }
-          if (afterCreatedAt != null) {
-            query.bind("afterAt", utc(afterCreatedAt)).bind("afterId", afterId);
+          if (afterAt != null) {
+            query.bind("afterAt", utc(afterAt)).bind("afterId", afterId);
           }
           return query.bind("limit", limit).map(UploadSessions::mapRow).list();
         });
