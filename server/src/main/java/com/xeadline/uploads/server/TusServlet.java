@@ -2,6 +2,7 @@ package com.xeadline.uploads.server;
 
 import com.xeadline.uploads.server.auth.AuthHandler;
 import com.xeadline.uploads.server.auth.GrantAccess;
+import com.xeadline.uploads.server.http.RefusedBody;
 import com.xeadline.uploads.tus.DatabaseOutage;
 import com.xeadline.uploads.tus.StorageFailure;
 import com.xeadline.uploads.tus.protocol.TusService;
@@ -17,7 +18,6 @@ import org.slf4j.LoggerFactory;
 final class TusServlet extends HttpServlet {
   private static final Logger log = LoggerFactory.getLogger(TusServlet.class);
   /** As much of a refused request's body as is read (and dropped) so its client sees the answer. */
-  private static final long DRAIN_LIMIT = 1024 * 1024;
   private final transient TusService tus;
   private final transient GrantAccess grants;
 
@@ -42,7 +42,7 @@ final class TusServlet extends HttpServlet {
         String[] refusal = WholeBodyPut.refusal(request, granted.get());
         if (refusal != null) {
           response.sendError(Integer.parseInt(refusal[0]), refusal[1]);
-          drain(request);
+          RefusedBody.drain(request);
           return;
         }
         request = WholeBodyPut.asPatch(request, granted.get());
@@ -50,7 +50,7 @@ final class TusServlet extends HttpServlet {
       String owner = (String) request.getAttribute(AuthHandler.USER);
       tus.process(request, response, owner, () -> cutConnection(original));
       if (response.getStatus() >= 400) {
-        drain(request);
+        RefusedBody.drain(request);
       }
     } catch (RuntimeException e) {
       if (!DatabaseOutage.isCause(e)) {
@@ -115,24 +115,6 @@ final class TusServlet extends HttpServlet {
           : "The server could not store the upload's bytes; ask HEAD for the offset and resume.");
     } catch (IOException | IllegalStateException ignored) {
       // the client went away: the log line says what happened
-    }
-  }
-
-  /**
-   * A request refused before its body was read: the connection would be closed under a client
-   * that is still sending, which then sees a broken pipe instead of the status. A small remainder
-   * is read and dropped first, as Go's HTTP server (and so tusd) does.
-   */
-  private static void drain(HttpServletRequest request) throws IOException {
-    byte[] buffer = new byte[64 * 1024];
-    long drained = 0;
-    var in = request.getInputStream();
-    while (drained < DRAIN_LIMIT && !in.isFinished()) {
-      int n = in.read(buffer);
-      if (n < 0) {
-        break;
-      }
-      drained += n;
     }
   }
 

@@ -1,5 +1,6 @@
 package com.xeadline.uploads.server.resumable;
 
+import com.xeadline.uploads.server.http.RefusedBody;
 import com.xeadline.uploads.server.auth.AuthHandler;
 import com.xeadline.uploads.tus.DatabaseOutage;
 import jakarta.servlet.FilterChain;
@@ -25,7 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class ResumableUploadFilter extends HttpFilter {
   private static final Logger log = LoggerFactory.getLogger(ResumableUploadFilter.class);
   /** As much of a refused request's body as is read (and dropped) so its client sees the answer. */
-  private static final long DRAIN_LIMIT = 1024 * 1024;
 
   /** What browsers may send and read besides tus's headers (CORS). */
   public static final Set<String> CORS_REQUEST_HEADERS =
@@ -125,17 +125,8 @@ public final class ResumableUploadFilter extends HttpFilter {
   }
 
   private static void drain(HttpServletRequest request) {
-    byte[] buffer = new byte[64 * 1024];
-    long drained = 0;
     try {
-      var in = request.getInputStream();
-      while (drained < DRAIN_LIMIT && !in.isFinished()) {
-        int n = in.read(buffer);
-        if (n < 0) {
-          break;
-        }
-        drained += n;
-      }
+      RefusedBody.drain(request);
     } catch (IOException | IllegalStateException ignored) {
       // the client is gone, or the body was already taken as a reader: the answer is written anyway
     }
