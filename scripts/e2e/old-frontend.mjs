@@ -7,7 +7,8 @@
 //
 // Usage: node old-frontend.mjs <server base URL> <NEXTAUTH_SECRET> <work dir>
 import { EncryptJWT } from 'jose';
-import { createHash, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { sha256 } from './files.mjs';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -47,7 +48,6 @@ function makeClip() {
   return file;
 }
 
-const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 /** As the old UI: a response that is not ok throws data.error. */
 async function call(url, options) {

@@ -4,29 +4,15 @@
 // stored URL. Each check compares the sha256 of the stored bytes with the file's.
 // Usage: node tus-js-client-ietf.mjs http://127.0.0.1:PORT/files/ WORKDIR
 import * as tus from 'tus-js-client';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { makeFile as makeFileIn, sha256, stored } from './files.mjs';
 
 const [endpoint, workdir] = process.argv.slice(2);
 const MiB = 1024 * 1024;
 const INTEROP = { 'ietf-draft-03': '5', 'ietf-draft-05': '6' };
 
-function makeFile(name, size) {
-  const file = path.join(workdir, name);
-  fs.writeFileSync(file, crypto.randomBytes(size));
-  return file;
-}
-
-function sha256(buffer) {
-  return crypto.createHash('sha256').update(buffer).digest('hex');
-}
-
-async function stored(url) {
-  const response = await fetch(url);
-  if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}`);
-  return sha256(Buffer.from(await response.arrayBuffer()));
-}
+const makeFile = (name, size) => makeFileIn(workdir, name, size);
 
 function options(protocol, file, extra) {
   return {

@@ -11,6 +11,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { makeFile as makeFileIn, sha256, stored } from './files.mjs';
 
 const [serverBase, token, pageDir, workdir] = process.argv.slice(2);
 const MiB = 1024 * 1024;
@@ -20,19 +21,10 @@ const auth = { Authorization: `Bearer ${token}` };
 // Names unique to this run, so a row in the list is this run's upload and no earlier one.
 const run = crypto.randomBytes(3).toString('hex');
 
-function makeFile(name, size) {
-  const file = path.join(workdir, `${run}-${name}`);
-  fs.writeFileSync(file, crypto.randomBytes(size));
-  return file;
-}
+const makeFile = (name, size) => makeFileIn(workdir, `${run}-${name}`, size);
 
-const sha256 = (buffer) => crypto.createHash('sha256').update(buffer).digest('hex');
 
-async function storedSha256(url) {
-  const response = await fetch(url, { headers: auth });
-  if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}`);
-  return sha256(Buffer.from(await response.arrayBuffer()));
-}
+const storedSha256 = (url) => stored(url, { headers: auth });
 
 async function offsetOf(uploadUrl) {
   const response = await fetch(uploadUrl, { method: 'HEAD', headers: { ...auth, 'Tus-Resumable': '1.0.0' } });
