@@ -7,6 +7,7 @@ import * as tus from 'tus-js-client';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeFile as makeFileIn, sha256, stored } from './files.mjs';
+import { abortAfter, resumeFromStorage } from './aborting.mjs';
 
 const [endpoint, workdir] = process.argv.slice(2);
 const MiB = 1024 * 1024;
@@ -55,16 +56,7 @@ async function abortAndResume(protocol) {
   const file = makeFile(`resume-${protocol}.mp4`, 6 * MiB + 123);
   const resumable = () => ({ chunkSize: MiB, urlStorage: new tus.FileUrlStorage(path.join(workdir, `urls-${protocol}.json`)) });
   const first = new tus.Upload(fs.createReadStream(file), options(protocol, file, resumable()));
-  await new Promise((resolve, reject) => {
-    first.options.onProgress = (sent) => {
-      if (sent >= 2 * MiB) {
-        first.abort().then(resolve, reject);
-      }
-    };
-    first.options.onError = reject;
-    first.options.onSuccess = () => reject(new Error('finished before it was aborted'));
-    first.start();
-  });
+  await abortAfter(first, 2 * MiB);
   const head = await fetch(first.url, { method: 'HEAD', headers: { 'Upload-Draft-Interop-Version': INTEROP[protocol] } });
   const offset = Number(head.headers.get('upload-offset'));
   if (head.status !== 204 || head.headers.get('upload-complete') !== '?0') {
@@ -73,9 +65,7 @@ async function abortAndResume(protocol) {
   if (!(offset >= MiB && offset < 6 * MiB)) throw new Error(`unexpected offset after abort: ${offset}`);
 
   const second = new tus.Upload(fs.createReadStream(file), options(protocol, file, resumable()));
-  const previous = await second.findPreviousUploads();
-  if (previous.length === 0) throw new Error('the aborted upload was not found in the URL storage');
-  second.resumeFromPreviousUpload(previous[0]);
+  await resumeFromStorage(second);
   const url = await run(second);
   if (url !== first.url) throw new Error(`resumed into ${url}, not ${first.url}`);
   console.log(`ok tus-js-client ${protocol} abort at ${offset} and resume: sha256 ${await expectStored(url, file, protocol)}`);

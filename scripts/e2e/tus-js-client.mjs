@@ -8,6 +8,7 @@ import * as tus from 'tus-js-client';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeFile as makeFileIn, sha256, stored } from './files.mjs';
+import { abortAfter, resumeFromStorage } from './aborting.mjs';
 import { PassThrough } from 'node:stream';
 
 const [endpoint, workdir] = process.argv.slice(2);
@@ -56,24 +57,13 @@ async function uploadAbortResume() {
   retried = [];
   const file = makeFile('resume.mp4', 6 * MiB + 123);
   const first = new tus.Upload(fs.createReadStream(file), options(file, resumable()));
-  await new Promise((resolve, reject) => {
-    first.options.onProgress = (sent) => {
-      if (sent >= 2 * MiB) {
-        first.abort().then(resolve, reject);
-      }
-    };
-    first.options.onError = reject;
-    first.options.onSuccess = () => reject(new Error('finished before it was aborted'));
-    first.start();
-  });
+  await abortAfter(first, 2 * MiB);
   const head = await fetch(first.url, { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } });
   const offset = Number(head.headers.get('upload-offset'));
   if (!(offset >= MiB && offset < 6 * MiB)) throw new Error(`unexpected offset after abort: ${offset}`);
 
   const second = new tus.Upload(fs.createReadStream(file), options(file, resumable()));
-  const previous = await second.findPreviousUploads();
-  if (previous.length === 0) throw new Error('the aborted upload was not found in the URL storage');
-  second.resumeFromPreviousUpload(previous[0]);
+  await resumeFromStorage(second);
   const url = await run(second);
   if (url !== first.url) throw new Error(`resumed into ${url}, not ${first.url}`);
   expectNoRetries('abort and resume');
