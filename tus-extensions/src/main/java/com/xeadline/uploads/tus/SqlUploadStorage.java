@@ -39,9 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SqlUploadStorage implements UploadStorageService {
   private static final Logger log = LoggerFactory.getLogger(SqlUploadStorage.class);
-  static final String TOO_LARGE = "The request body is larger than the upload's remaining length";
-  static final String DEFERRED_TOO_LARGE =
-      "The request body would take the upload past what it may hold (the maximum upload size, or the room left in your storage quota)";
 
   private final UploadSessions sessions;
   private final UploadFiles files;
@@ -49,8 +46,8 @@ public final class SqlUploadStorage implements UploadStorageService {
   private final boolean fsync;
   private final boolean verifyContent;
   private final UploadsConfig.Limits quota;
-  private final long checkpointBytes;
-  private final int bufferSize;
+  private final Offsets offsets;
+  private final BodyWriter writer;
   private final List<UploadFinishedListener> finishedListeners = new CopyOnWriteArrayList<>();
   private final List<UploadEvents> events = new CopyOnWriteArrayList<>();
   private UploadIdFactory idFactory;
@@ -73,14 +70,14 @@ public final class SqlUploadStorage implements UploadStorageService {
     this.fsync = fsync;
     this.verifyContent = verifyContent;
     this.quota = quota;
-    this.checkpointBytes = tus.checkpointBytes();
-    // Jetty hands a body over at most a few tens of KiB per read, so a larger buffer only costs
-    // memory (heap and direct) for every upload in flight: a thousand open PATCHes held 0.5 GiB
-    // with 256 KiB.
-    this.bufferSize = 64 * 1024;
     this.maxUploadSize = tus.maxSize();
     this.expiration = tus.expiration();
     this.idFactory = idFactory;
+    this.offsets = new Offsets(sessions, clock, () -> expiration, this::finishedUrl);
+    // Jetty hands a body over at most a few tens of KiB per read, so a larger buffer only costs
+    // memory (heap and direct) for every upload in flight: a thousand open PATCHes held 0.5 GiB
+    // with 256 KiB.
+    this.writer = new BodyWriter(offsets, fsync, tus.checkpointBytes(), 64 * 1024);
   }
 
   public void addFinishedListener(UploadFinishedListener listener) {
@@ -230,95 +227,13 @@ public final class SqlUploadStorage implements UploadStorageService {
       return finishedBody(row, body, check);
     }
     String id = row.id();
-    long start = row.offset();
-    long limit = (row.length() != null ? row.length() : deferredLengthCap(row)) - start;
-    long committed = start;
-    long written = 0;
-    boolean refused = true;
-    boolean superseded = false;
+    long limit = (row.length() != null ? row.length() : deferredLengthCap(row)) - row.offset();
     long began = System.nanoTime();
-    try (FileChannel channel = files.openForWrite(id);
+    long appended;
+    try (AppendTarget target = LocalAppendTarget.open(files, id, writer.bufferLength(limit));
         AppendInFlight inFlight = new AppendInFlight()) {
-      long size = channel.size();
-      if (size < start) {
-        // Acknowledged bytes are gone (fsync off and a power loss, or a disk restored from an
-        // older copy): writing at the offset would leave a hole. The row goes back to what the
-        // file holds and the client, told 409, asks HEAD and resends from there.
-        lowerOffsetToFileSize(row, size);
-        throw new TusException(409, "The upload's stored bytes end at " + size + "; ask HEAD for the offset and resume from there");
-      }
-      if (size > start) {
-        channel.truncate(start);
-      }
-      channel.position(start);
-      byte[] buffer = new byte[(int) Math.min(bufferSize, Math.max(limit, 1))];
-      // Written from a direct buffer of our own: on a virtual thread the JDK would otherwise
-      // allocate and free a temporary direct buffer for every write call.
-      ByteBuffer direct = ByteBuffer.allocateDirect(buffer.length);
-      long sinceCheckpoint = 0;
-      try {
-        while (true) {
-          // One byte past the limit is asked for, to tell an exact body from an oversized one.
-          int n = body.read(buffer, 0, (int) Math.min(buffer.length, Math.max(limit - written, 1)));
-          if (n < 0) {
-            break;
-          }
-          if (written + n > limit) {
-            throw new TusException(413, row.length() != null ? TOO_LARGE : DEFERRED_TOO_LARGE);
-          }
-          try {
-            writeFully(channel, direct, buffer, n);
-          } catch (IOException e) {
-            throw new StorageFailure(e);
-          }
-          written += n;
-          sinceCheckpoint += n;
-          if (!check.pending() && sinceCheckpoint >= checkpointBytes) {
-            committed = commit(channel, row, committed, start + written);
-            sinceCheckpoint = 0;
-          }
-        }
-        check.verify();
-        verifyHead(channel, row, start, start + written);
-        committed = commit(channel, row, committed, start + written);
-        refused = false;
-      } catch (Superseded e) {
-        superseded = true;
-        throw e;
-      } catch (IOException broken) {
-        refused = false;
-        if (!check.pending() && start + written > committed) {
-          try {
-            committed = commit(channel, row, committed, start + written);
-          } catch (Superseded e) {
-            superseded = true;
-            throw e;
-          } catch (StorageFailure notCommitted) {
-            // the disk refuses even the sync: the offset stays at the last commit
-            broken = broken instanceof StorageFailure ? broken : notCommitted;
-          }
-        }
-        log.atInfo()
-            .addKeyValue("upload_id", id)
-            .addKeyValue("offset", committed)
-            .addKeyValue("reason", String.valueOf(broken.getMessage()))
-            .addKeyValue("side", broken instanceof StorageFailure ? "server" : "client")
-            .log("upload.body_interrupted");
-        throw broken instanceof StorageFailure failure ? failure.at(committed) : broken;
-      } finally {
-        // A refused body (too large, checksum mismatch) keeps none of its bytes, checkpointed or
-        // not; a broken one keeps what was committed. A superseded writer touches nothing more:
-        // the file and the row are the new writer's.
-        long keep = refused ? start : committed;
-        if (!superseded && channel.size() > keep) {
-          channel.truncate(keep);
-        }
-        if (!superseded && keep < committed) {
-          sessions.advanceOffset(id, committed, keep, row.length(), clock.instant(), expiry(), finishedUrl(id));
-        }
-      }
+      appended = writer.append(row, limit, target, body, check, this::verifyHead);
     }
-    long appended = written;
     UploadRow updated = sessions.find(id).orElseThrow(() -> new UploadNotFoundException("Upload " + id + " was removed"));
     events.forEach(l -> l.appended(updated, appended, System.nanoTime() - began));
     if (updated.isFinished()) {
@@ -336,7 +251,7 @@ public final class SqlUploadStorage implements UploadStorageService {
   private static UploadRow finishedBody(UploadRow row, InputStream body, BodyCheck check)
       throws IOException, TusException {
     if (body.read() >= 0) {
-      throw new TusException(413, TOO_LARGE);
+      throw new TusException(413, BodyWriter.TOO_LARGE);
     }
     check.verify();
     return row;
@@ -357,14 +272,14 @@ public final class SqlUploadStorage implements UploadStorageService {
    * Once an upload's first bytes are all there, they must fit its declared type; if not, the
    * upload fails (415), its row says why, and its bytes are freed.
    */
-  private void verifyHead(FileChannel channel, UploadRow row, long before, long after)
+  private void verifyHead(UploadRow row, AppendTarget target, long before, long after)
       throws IOException, TusException {
     boolean headComplete = after >= ContentSignature.HEAD || (row.length() != null && after == row.length());
     if (!verifyContent || before >= ContentSignature.HEAD || !headComplete || after == 0) {
       return;
     }
     ByteBuffer head = ByteBuffer.allocate((int) Math.min(ContentSignature.HEAD, after));
-    while (head.hasRemaining() && channel.read(head, head.position()) > 0) {
+    while (head.hasRemaining() && target.read(head, head.position()) > 0) {
       // positional reads until the head is full
     }
     if (!ContentSignature.matches(row.contentType(), head.array())) {
@@ -416,50 +331,6 @@ public final class SqlUploadStorage implements UploadStorageService {
     @Override
     public void close() {
       events.forEach(UploadEvents::appendEnded);
-    }
-  }
-
-  /** Makes the bytes up to {@code offset} durable, then moves the row's offset from {@code from}. */
-  private long commit(FileChannel channel, UploadRow row, long from, long offset) throws IOException, Superseded {
-    if (fsync) {
-      try {
-        channel.force(false);
-      } catch (IOException e) {
-        throw new StorageFailure(e);
-      }
-    }
-    if (!sessions.advanceOffset(row.id(), from, offset, row.length(), clock.instant(), expiry(), finishedUrl(row.id()))) {
-      log.atWarn()
-          .addKeyValue("upload_id", row.id())
-          .addKeyValue("expected_offset", from)
-          .log("upload.writer_superseded");
-      throw new Superseded(row.id());
-    }
-    return offset;
-  }
-
-  /**
-   * The row's offset moved (or the upload failed or went) while this request was writing: only
-   * possible when this node lost its lock, e.g. cut off from a shared database for longer than a
-   * lease while another node took the upload over. 409, as for any offset the client got wrong.
-   */
-  static final class Superseded extends TusException {
-    Superseded(String id) {
-      super(409, "Upload " + id + " was taken over by another request; ask HEAD for its offset and resume");
-    }
-  }
-
-  private Instant expiry() {
-    return clock.instant().plus(expiration);
-  }
-
-  private static void writeFully(FileChannel channel, ByteBuffer direct, byte[] buffer, int length)
-      throws IOException {
-    direct.clear();
-    direct.put(buffer, 0, length);
-    direct.flip();
-    while (direct.hasRemaining()) {
-      channel.write(direct);
     }
   }
 
@@ -543,20 +414,10 @@ public final class SqlUploadStorage implements UploadStorageService {
       return true;
     }
     if (size < row.offset()) {
-      lowerOffsetToFileSize(row, size);
+      offsets.lowerToFileSize(row, size);
       return true;
     }
     return false;
-  }
-
-  /** The file holds fewer bytes than the row acknowledged: the row follows the file. */
-  private void lowerOffsetToFileSize(UploadRow row, long size) {
-    log.atWarn()
-        .addKeyValue("upload_id", row.id())
-        .addKeyValue("row_offset", row.offset())
-        .addKeyValue("file_size", size)
-        .log("upload.offset_lowered_to_file_size");
-    sessions.advanceOffset(row.id(), row.offset(), size, row.length(), clock.instant(), row.expiresAt(), null);
   }
 
   /**

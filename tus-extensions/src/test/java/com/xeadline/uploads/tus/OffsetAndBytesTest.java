@@ -99,7 +99,7 @@ class OffsetAndBytesTest {
 
     // The stale writer wakes up, writes another 64 KiB and is told it was superseded.
     stale.resume.countDown();
-    assertThatThrownBy(staleAppend::join).hasRootCauseInstanceOf(SqlUploadStorage.Superseded.class);
+    assertThatThrownBy(staleAppend::join).hasRootCauseInstanceOf(BodyWriter.Superseded.class);
 
     assertThat(sessions.find(row.id()).orElseThrow().offset()).isEqualTo(3L * KIB_64);
     byte[] stored = Files.readAllBytes(file);
