@@ -3,6 +3,8 @@ package com.xeadline.uploads.server;
 import com.xeadline.uploads.config.UploadsConfig;
 import com.xeadline.uploads.tus.Database;
 import com.xeadline.uploads.tus.FileConcatenation;
+import com.xeadline.uploads.tus.ExpirySweep;
+import com.xeadline.uploads.tus.Reconciliation;
 import com.xeadline.uploads.tus.SqlUploadStorage;
 import com.xeadline.uploads.tus.UploadFiles;
 import com.xeadline.uploads.tus.LockLeases;
@@ -168,7 +170,10 @@ public final class UploadsApp implements AutoCloseable {
       storage.addFinishedListener(pipeline);
       storage.addTerminationListener(pipeline);
       CleanupJob cleanup =
-          new CleanupJob(storage, jobs, sessions, locks, providers, jobsDir, clock, config.tus().expiration(), metrics);
+          new CleanupJob(
+              storage,
+              new ExpirySweep(sessions, files, clock, config.tus().expiration()),
+              jobs, sessions, locks, providers, jobsDir, clock, config.tus().expiration(), metrics);
       Map<String, JobHandler> handlers = new HashMap<>(pipeline.handlers());
       handlers.put(CleanupJob.KIND, (job, progress) -> cleanup.run());
       JobWorkers workers =
@@ -198,7 +203,7 @@ public final class UploadsApp implements AutoCloseable {
       storage.addEvents(hooks);
       storage.addFinishedListener(hooks);
       storage.addTerminationListener(hooks);
-      storage.reconcile(locks);
+      new Reconciliation(sessions, files, clock, config.storage().fsync()).run(locks);
       int republished = publisher.repairPending(locks);
       if (republished > 0) {
         log.atInfo().addKeyValue("uploads", republished).log("storage.publishes_repaired");

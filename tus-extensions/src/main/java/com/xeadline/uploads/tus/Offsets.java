@@ -35,6 +35,11 @@ final class Offsets {
 
   /** The file holds fewer bytes than the row acknowledged: the row follows the file. */
   void lowerToFileSize(UploadRow row, long size) {
+    lowerToFileSize(sessions, clock, row, size);
+  }
+
+  /** As {@link #lowerToFileSize(UploadRow, long)}, for start-up repair, before any upload service exists. */
+  static void lowerToFileSize(UploadSessions sessions, Clock clock, UploadRow row, long size) {
     log.atWarn()
         .addKeyValue("upload_id", row.id())
         .addKeyValue("row_offset", row.offset())

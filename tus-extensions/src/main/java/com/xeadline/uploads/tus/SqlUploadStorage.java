@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import me.desair.tus.server.exception.TusException;
-import me.desair.tus.server.exception.UploadAlreadyLockedException;
 import me.desair.tus.server.exception.UploadNotFoundException;
 import me.desair.tus.server.upload.UploadId;
 import me.desair.tus.server.upload.UploadIdFactory;
@@ -375,95 +374,6 @@ public final class SqlUploadStorage implements UploadStorageService {
   public String finishedUrl(String id) {
     String base = idFactory.getUploadUri();
     return base + (base.endsWith("/") ? "" : "/") + id;
-  }
-
-  /**
-   * After a crash the file may hold bytes the row never acknowledged (cut them) or, with fsync
-   * off and a power loss, fewer bytes than the row says (lower the row). Run before serving. An
-   * upload is only fixed under its write lock: on a cluster another node may be writing it right
-   * now, and its bytes above the committed offset are not debris.
-   */
-  public void reconcile(UploadLocks locks) throws IOException {
-    int fixed = 0;
-    int busy = 0;
-    for (UploadRow row : sessions.findUnfinished()) {
-      if (row.isChunked() || (files.exists(row.id()) && files.size(row.id()) == row.offset())) {
-        // Chunks sit at their places in a sparse file (their table says which are stored); a
-        // file that matches its row needs nothing.
-        continue;
-      }
-      try (UploadLocks.Lease lease = locks.acquire(row.id(), Duration.ZERO, () -> {})) {
-        Optional<UploadRow> current = sessions.find(row.id()).filter(r -> !r.isFinished());
-        if (current.isPresent() && reconcileOne(current.get())) {
-          fixed++;
-        }
-      } catch (UploadAlreadyLockedException e) {
-        busy++;
-      }
-    }
-    log.atInfo().addKeyValue("uploads_fixed", fixed).addKeyValue("uploads_busy", busy).log("storage.reconciled");
-  }
-
-  private boolean reconcileOne(UploadRow row) throws IOException {
-    if (!files.exists(row.id())) {
-      files.create(row.id());
-    }
-    long size = files.size(row.id());
-    if (size > row.offset()) {
-      files.truncate(row.id(), row.offset(), fsync);
-      return true;
-    }
-    if (size < row.offset()) {
-      offsets.lowerToFileSize(row, size);
-      return true;
-    }
-    return false;
-  }
-
-  /**
-   * Removes unfinished uploads idle past their expiry (row, chunk rows, bytes), a batch at a time,
-   * skipping any upload being written right now. Returns how many went.
-   */
-  public int removeExpired(UploadLocks locks) throws IOException {
-    int removed = 0;
-    String after = "";
-    Instant now = clock.instant();
-    for (List<UploadRow> batch; !(batch = sessions.findExpired(now, after, 500)).isEmpty(); ) {
-      for (UploadRow row : batch) {
-        after = row.id();
-        if (locks.isLocked(row.id())) {
-          continue;
-        }
-        delete(row.id());
-        removed++;
-        log.atInfo().addKeyValue("upload_id", row.id()).log("upload.expired_removed");
-      }
-    }
-    return removed;
-  }
-
-  /**
-   * Removes finished partial uploads (the parts of parallel uploads) once they are older than the
-   * expiry and no unfinished final still waits for them: their bytes live on in the final's file,
-   * and until then a client may still reuse them in another concatenation, as tus allows. Returns
-   * how many went.
-   */
-  public int removeSpentPartials(UploadLocks locks) throws IOException {
-    int removed = 0;
-    String after = "";
-    Instant before = clock.instant().minus(expiration);
-    for (List<UploadRow> batch; !(batch = sessions.findFinishedPartials(before, after, 500)).isEmpty(); ) {
-      for (UploadRow part : batch) {
-        after = part.id();
-        if (locks.isLocked(part.id()) || !sessions.findFinalsWaitingFor(part.id(), part.userId()).isEmpty()) {
-          continue;
-        }
-        delete(part.id());
-        removed++;
-        log.atInfo().addKeyValue("upload_id", part.id()).log("upload.spent_partial_removed");
-      }
-    }
-    return removed;
   }
 
   private void delete(String id) throws IOException {

@@ -1,6 +1,7 @@
 package com.xeadline.uploads.server.jobs;
 
 import com.xeadline.uploads.storage.StorageProviders;
+import com.xeadline.uploads.tus.ExpirySweep;
 import com.xeadline.uploads.tus.SqlUploadStorage;
 import com.xeadline.uploads.tus.UploadLocks;
 import com.xeadline.uploads.tus.UploadRow;
@@ -41,6 +42,7 @@ public final class CleanupJob {
   public record Result(int expired, int spentPartials, int orphanFiles, int scratchFiles, int missingBytes, int jobDirs) {}
 
   private final SqlUploadStorage storage;
+  private final ExpirySweep expiry;
   private final JobQueue jobs;
   private final UploadSessions sessions;
   private final UploadLocks locks;
@@ -52,6 +54,7 @@ public final class CleanupJob {
 
   public CleanupJob(
       SqlUploadStorage storage,
+      ExpirySweep expiry,
       JobQueue jobs,
       UploadSessions sessions,
       UploadLocks locks,
@@ -61,6 +64,7 @@ public final class CleanupJob {
       Duration expiration,
       MeterRegistry metrics) {
     this.storage = storage;
+    this.expiry = expiry;
     this.jobs = jobs;
     this.sessions = sessions;
     this.locks = locks;
@@ -77,8 +81,8 @@ public final class CleanupJob {
   public Result run() throws IOException {
     long start = System.nanoTime();
     Instant staleBefore = clock.instant().minus(expiration);
-    int expired = storage.removeExpired(locks);
-    int partials = storage.removeSpentPartials(locks);
+    int expired = expiry.removeExpired(locks);
+    int partials = expiry.removeSpentPartials(locks);
     int[] files = sweepUploadDir(staleBefore);
     int missing = markRowsWithoutBytes();
     int jobDirs = sweepJobDirs(staleBefore);
