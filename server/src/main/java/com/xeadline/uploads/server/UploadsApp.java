@@ -153,22 +153,14 @@ public final class UploadsApp implements AutoCloseable {
       UploadGrants grants =
           new UploadGrants(KeyFile.loadOrCreate(config.storage().dataDir().resolve("keys").resolve("grant.key")), clock);
       FileConcatenation concatenation = new FileConcatenation(storage, locks);
-      storage.addFinishedListener(concatenation);
       FinalsPublisher publisher = new FinalsPublisher(storage, providers);
-      storage.addFinishedListener(publisher);
-      storage.addTerminationListener(publisher);
       UploadMetrics uploadMetrics = new UploadMetrics(metrics);
-      storage.addEvents(uploadMetrics);
-      storage.addFinishedListener(uploadMetrics);
-      storage.addTerminationListener(uploadMetrics);
       VideoTools videoTools = VideoTools.resolve(config.video(), config.storage().dataDir());
       VideoMetadataStore videos = new VideoMetadataStore(database.jdbi());
       JobQueue jobs = new JobQueue(database.jdbi());
       java.nio.file.Path jobsDir = config.storage().dataDir().resolve("tmp").resolve("jobs");
       VideoPipeline pipeline =
           new VideoPipeline(config.video(), videoTools, sessions, storage, providers, videos, jobs, jobsDir, clock);
-      storage.addFinishedListener(pipeline);
-      storage.addTerminationListener(pipeline);
       CleanupJob cleanup =
           new CleanupJob(
               storage,
@@ -195,14 +187,14 @@ public final class UploadsApp implements AutoCloseable {
       written.put("uploads", config.storage().uploadDir());
       written.put("finals", config.storage().dataDir().resolve("finals"));
       FreeSpace freeSpace = new FreeSpace(written, config.server().minFreeSpace());
-      storage.setCreationGate(
+      storage.listeners().setCreationGate(
           request -> {
             freeSpace.check(request);
             hooks.check(request);
           });
-      storage.addEvents(hooks);
-      storage.addFinishedListener(hooks);
-      storage.addTerminationListener(hooks);
+      // In this order: a finished part completes the finals waiting for it before anything else
+      // sees it; a final is published before it is counted, probed or announced to hooks.
+      storage.listeners().add(concatenation, publisher, uploadMetrics, pipeline, hooks);
       new Reconciliation(sessions, files, clock, config.storage().fsync()).run(locks);
       int republished = publisher.repairPending(locks);
       if (republished > 0) {

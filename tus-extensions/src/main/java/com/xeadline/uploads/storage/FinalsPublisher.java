@@ -4,6 +4,7 @@ import com.xeadline.uploads.tus.CrashPoint;
 import com.xeadline.uploads.tus.SqlUploadStorage;
 import com.xeadline.uploads.tus.UploadLocks;
 import com.xeadline.uploads.tus.UploadFinishedListener;
+import com.xeadline.uploads.tus.UploadTerminatedListener;
 import com.xeadline.uploads.tus.UploadRow;
 import java.io.IOException;
 import java.time.Duration;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * move, so after a crash {@link #repairPending} finds the bytes either still in the upload
  * directory (publish again under the same key) or already at the provider (record it).
  */
-public final class FinalsPublisher implements UploadFinishedListener, SqlUploadStorage.TerminationListener {
+public final class FinalsPublisher implements UploadFinishedListener, UploadTerminatedListener {
   private static final Logger log = LoggerFactory.getLogger(FinalsPublisher.class);
 
   private final SqlUploadStorage storage;

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import me.desair.tus.server.exception.TusException;
 import me.desair.tus.server.exception.UploadNotFoundException;
 import me.desair.tus.server.upload.UploadId;
@@ -47,8 +46,7 @@ public final class SqlUploadStorage implements UploadStorageService {
   private final UploadsConfig.Limits quota;
   private final Offsets offsets;
   private final BodyWriter writer;
-  private final List<UploadFinishedListener> finishedListeners = new CopyOnWriteArrayList<>();
-  private final List<UploadEvents> events = new CopyOnWriteArrayList<>();
+  private final UploadListeners listeners = new UploadListeners();
   private UploadIdFactory idFactory;
   private long maxUploadSize;
   private Duration expiration;
@@ -79,18 +77,9 @@ public final class SqlUploadStorage implements UploadStorageService {
     this.writer = new BodyWriter(offsets, fsync, tus.checkpointBytes(), 64 * 1024);
   }
 
-  public void addFinishedListener(UploadFinishedListener listener) {
-    finishedListeners.add(listener);
-  }
-
-  public void addEvents(UploadEvents listener) {
-    events.add(listener);
-  }
-
-  private volatile CreationGate gate = CreationGate.OPEN;
-
-  public void setCreationGate(CreationGate gate) {
-    this.gate = gate;
+  /** Everyone told about this service's uploads, in order. */
+  public UploadListeners listeners() {
+    return listeners;
   }
 
   /** See {@link UploadSessions#openRequestScope()}. */
@@ -131,7 +120,7 @@ public final class SqlUploadStorage implements UploadStorageService {
 
   public UploadRow createUpload(NewUpload request)
       throws IOException, QuotaExceededException, CreationGate.Refused {
-    gate.check(request);
+    listeners.checkCreation(request);
     Instant now = clock.instant();
     String id = UUID.randomUUID().toString();
     boolean finishedEmpty = Long.valueOf(0).equals(request.length());
@@ -172,20 +161,20 @@ public final class SqlUploadStorage implements UploadStorageService {
       }
     } catch (QuotaExceededException e) {
       files.delete(id);
-      events.forEach(l -> l.quotaRefused(e.quota()));
+      listeners.quotaRefused(e.quota());
       throw e;
     } catch (RuntimeException e) {
       files.delete(id);
       throw e;
     }
-    events.forEach(l -> l.created(row));
+    listeners.created(row);
     log.atInfo()
         .addKeyValue("upload_id", id)
         .addKeyValue("user_id", row.userId())
         .addKeyValue("length", row.length())
         .log("upload.created");
     if (finishedEmpty) {
-      notifyFinished(row);
+      listeners.finished(row);
     }
     return row;
   }
@@ -199,7 +188,7 @@ public final class SqlUploadStorage implements UploadStorageService {
       try {
         sessions.declareLengthWithinQuota(row.id(), row.userId(), length, quota.quotaBytes());
       } catch (QuotaExceededException e) {
-        events.forEach(l -> l.quotaRefused(e.quota()));
+        listeners.quotaRefused(e.quota());
         throw e;
       }
     }
@@ -207,7 +196,7 @@ public final class SqlUploadStorage implements UploadStorageService {
         row.id(), row.offset(), length, clock.instant(), clock.instant().plus(expiration), finishedUrl(row.id()));
     UploadRow updated = sessions.find(row.id()).orElseThrow();
     if (updated.isFinished()) {
-      notifyFinished(updated);
+      listeners.finished(updated);
     }
     return updated;
   }
@@ -234,10 +223,10 @@ public final class SqlUploadStorage implements UploadStorageService {
       appended = writer.append(row, limit, target, body, check, this::verifyHead);
     }
     UploadRow updated = sessions.find(id).orElseThrow(() -> new UploadNotFoundException("Upload " + id + " was removed"));
-    events.forEach(l -> l.appended(updated, appended, System.nanoTime() - began));
+    listeners.appended(updated, appended, System.nanoTime() - began);
     if (updated.isFinished()) {
       log.atInfo().addKeyValue("upload_id", id).addKeyValue("length", updated.length()).log("upload.finished");
-      notifyFinished(updated);
+      listeners.finished(updated);
     }
     return updated;
   }
@@ -310,13 +299,13 @@ public final class SqlUploadStorage implements UploadStorageService {
   /** Marks an upload failed with a reason, keeping its bytes (a publish can be retried). */
   public void markFailedKeepingBytes(String id, String reason) {
     sessions.markFailed(id, reason, clock.instant());
-    events.forEach(l -> l.failed(id, reason));
+    listeners.failed(id, reason);
   }
 
   /** Marks an upload failed with a reason and frees its bytes. */
   public void fail(String id, String reason) throws IOException {
     sessions.markFailed(id, reason, clock.instant());
-    events.forEach(l -> l.failed(id, reason));
+    listeners.failed(id, reason);
     files.delete(id);
     log.atWarn().addKeyValue("upload_id", id).addKeyValue("reason", reason).log("upload.failed");
   }
@@ -324,19 +313,19 @@ public final class SqlUploadStorage implements UploadStorageService {
   /** Tells the listeners when an append ends, however it ends. */
   private final class AppendInFlight implements AutoCloseable {
     AppendInFlight() {
-      events.forEach(UploadEvents::appendStarted);
+      listeners.appendStarted();
     }
 
     @Override
     public void close() {
-      events.forEach(UploadEvents::appendEnded);
+      listeners.appendEnded();
     }
   }
 
   /** Marks a concatenated final as holding all {@code length} bytes (they are already written). */
   void completeConcatenation(UploadRow finalRow, long length) {
     sessions.recordProgress(finalRow.id(), length, length, clock.instant(), null, finishedUrl(finalRow.id()));
-    sessions.find(finalRow.id()).ifPresent(this::notifyFinished);
+    sessions.find(finalRow.id()).ifPresent(listeners::finished);
   }
 
   /** Marks an upload whose bytes went straight to its provider as finished. */
@@ -347,28 +336,18 @@ public final class SqlUploadStorage implements UploadStorageService {
     } catch (IOException e) {
       log.atWarn().addKeyValue("upload_id", row.id()).setCause(e).log("upload.local_file_not_removed");
     }
-    sessions.find(row.id()).ifPresent(this::notifyFinished);
+    sessions.find(row.id()).ifPresent(listeners::finished);
   }
 
   /** Marks a chunked upload whose chunks are all stored as finished (the bytes are in place). */
   public void completeChunked(UploadRow row) {
     sessions.recordProgress(row.id(), row.length(), row.length(), clock.instant(), null, finishedUrl(row.id()));
-    sessions.find(row.id()).ifPresent(this::notifyFinished);
+    sessions.find(row.id()).ifPresent(listeners::finished);
     log.atInfo().addKeyValue("upload_id", row.id()).addKeyValue("length", row.length()).log("upload.finished");
   }
 
   public List<UploadRow> finalsWaitingFor(UploadRow part) {
     return sessions.findFinalsWaitingFor(part.id(), part.userId());
-  }
-
-  private void notifyFinished(UploadRow row) {
-    for (UploadFinishedListener listener : finishedListeners) {
-      try {
-        listener.uploadFinished(row);
-      } catch (RuntimeException e) {
-        log.atError().addKeyValue("upload_id", row.id()).setCause(e).log("upload.finish_listener_failed");
-      }
-    }
   }
 
   public String finishedUrl(String id) {
@@ -519,25 +498,12 @@ public final class SqlUploadStorage implements UploadStorageService {
   @Override
   public void removeLastNumberOfBytes(UploadInfo uploadInfo, long byteCount) {}
 
-  /** Told when an upload is terminated, to remove what it published. */
-  public interface TerminationListener {
-    void terminated(UploadRow row) throws IOException;
-  }
-
-  private final List<TerminationListener> terminationListeners = new CopyOnWriteArrayList<>();
-
-  public void addTerminationListener(TerminationListener listener) {
-    terminationListeners.add(listener);
-  }
-
   @Override
   public void terminateUpload(UploadInfo uploadInfo) throws IOException {
     if (uploadInfo != null) {
       Optional<UploadRow> row = sessions.find(uploadInfo.getId().toString());
       if (row.isPresent()) {
-        for (TerminationListener listener : terminationListeners) {
-          listener.terminated(row.get());
-        }
+        listeners.terminated(row.get());
       }
       delete(uploadInfo.getId().toString());
       log.atInfo().addKeyValue("upload_id", uploadInfo.getId().toString()).log("upload.terminated");

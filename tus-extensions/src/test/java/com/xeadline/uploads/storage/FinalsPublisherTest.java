@@ -41,7 +41,7 @@ class FinalsPublisherTest {
           new SqlUploadStorage(sessions, new UploadFiles(dir.resolve("uploads")), Clock.systemUTC(), config.tus(), false, false, config.limits(), ids);
       FlakyProvider provider = new FlakyProvider();
       FinalsPublisher publisher = new FinalsPublisher(storage, new StorageProviders(provider, List.of()));
-      storage.addFinishedListener(publisher);
+      storage.listeners().add(publisher);
 
       UploadRow row =
           storage.createUpload(new NewUpload("alice", 5L, null, Map.of("filename", "a.mp4"), null, "REGULAR", null, List.of(), null, null, null));

@@ -1,8 +1,8 @@
 package com.xeadline.uploads.server.metrics;
 
-import com.xeadline.uploads.tus.SqlUploadStorage;
 import com.xeadline.uploads.tus.UploadEvents;
 import com.xeadline.uploads.tus.UploadFinishedListener;
+import com.xeadline.uploads.tus.UploadTerminatedListener;
 import com.xeadline.uploads.tus.UploadRow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The upload counters, gauge and PATCH timer, fed by the storage's events. */
-public final class UploadMetrics implements UploadEvents, UploadFinishedListener, SqlUploadStorage.TerminationListener {
+public final class UploadMetrics implements UploadEvents, UploadFinishedListener, UploadTerminatedListener {
   private final MeterRegistry registry;
   private final Counter bytes;
   private final Timer appends;

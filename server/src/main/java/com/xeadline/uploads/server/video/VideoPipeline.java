@@ -9,6 +9,7 @@ import com.xeadline.uploads.storage.StorageProvider;
 import com.xeadline.uploads.storage.StorageProviders;
 import com.xeadline.uploads.tus.SqlUploadStorage;
 import com.xeadline.uploads.tus.UploadFinishedListener;
+import com.xeadline.uploads.tus.UploadTerminatedListener;
 import com.xeadline.uploads.tus.UploadRow;
 import com.xeadline.uploads.tus.UploadSessions;
 import com.xeadline.uploads.tus.UploadStatus;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * failed when it is not a readable video), then one transcode job per configured rendition.
  * Jobs are rows, so they survive restarts; this class only queues them and runs them.
  */
-public final class VideoPipeline implements UploadFinishedListener, SqlUploadStorage.TerminationListener {
+public final class VideoPipeline implements UploadFinishedListener, UploadTerminatedListener {
   private static final Logger log = LoggerFactory.getLogger(VideoPipeline.class);
   public static final String PROBE = "probe";
   public static final String TRANSCODE = "transcode";
