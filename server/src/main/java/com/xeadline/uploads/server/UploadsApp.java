@@ -5,7 +5,7 @@ import com.xeadline.uploads.tus.Database;
 import com.xeadline.uploads.tus.FileConcatenation;
 import com.xeadline.uploads.tus.ExpirySweep;
 import com.xeadline.uploads.tus.Reconciliation;
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadFiles;
 import com.xeadline.uploads.tus.LockLeases;
 import com.xeadline.uploads.tus.UploadLocks;
@@ -132,8 +132,8 @@ public final class UploadsApp implements AutoCloseable {
       UploadFiles files = new UploadFiles(config.storage().uploadDir());
       UuidUploadIdFactory ids = new UuidUploadIdFactory();
       ids.setUploadUri(UPLOAD_PATH);
-      SqlUploadStorage storage =
-          new SqlUploadStorage(
+      UploadService storage =
+          new UploadService(
               sessions,
               files,
               clock,

@@ -1,7 +1,7 @@
 package com.xeadline.uploads.storage;
 
 import com.xeadline.uploads.tus.CrashPoint;
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadLocks;
 import com.xeadline.uploads.tus.UploadFinishedListener;
 import com.xeadline.uploads.tus.UploadTerminatedListener;
@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
 public final class FinalsPublisher implements UploadFinishedListener, UploadTerminatedListener {
   private static final Logger log = LoggerFactory.getLogger(FinalsPublisher.class);
 
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final StorageProviders providers;
 
-  public FinalsPublisher(SqlUploadStorage storage, StorageProviders providers) {
+  public FinalsPublisher(UploadService storage, StorageProviders providers) {
     this.storage = storage;
     this.providers = providers;
   }

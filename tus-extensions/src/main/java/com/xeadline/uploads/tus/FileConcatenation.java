@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
 public final class FileConcatenation implements UploadConcatenationService, UploadFinishedListener {
   private static final Logger log = LoggerFactory.getLogger(FileConcatenation.class);
 
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final UploadLocks locks;
 
-  public FileConcatenation(SqlUploadStorage storage, UploadLocks locks) {
+  public FileConcatenation(UploadService storage, UploadLocks locks) {
     this.storage = storage;
     this.locks = locks;
   }

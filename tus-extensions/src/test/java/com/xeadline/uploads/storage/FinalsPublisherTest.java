@@ -7,7 +7,7 @@ import com.xeadline.uploads.config.UploadsConfig;
 import com.xeadline.uploads.tus.BodyCheck;
 import com.xeadline.uploads.tus.Database;
 import com.xeadline.uploads.tus.NewUpload;
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadFiles;
 import com.xeadline.uploads.tus.UploadRow;
 import com.xeadline.uploads.tus.UploadSessions;
@@ -37,8 +37,8 @@ class FinalsPublisherTest {
       UploadSessions sessions = new UploadSessions(database.jdbi());
       UuidUploadIdFactory ids = new UuidUploadIdFactory();
       ids.setUploadUri("/files");
-      SqlUploadStorage storage =
-          new SqlUploadStorage(sessions, new UploadFiles(dir.resolve("uploads")), Clock.systemUTC(), config.tus(), false, false, config.limits(), ids);
+      UploadService storage =
+          new UploadService(sessions, new UploadFiles(dir.resolve("uploads")), Clock.systemUTC(), config.tus(), false, false, config.limits(), ids);
       FlakyProvider provider = new FlakyProvider();
       FinalsPublisher publisher = new FinalsPublisher(storage, new StorageProviders(provider, List.of()));
       storage.listeners().add(publisher);

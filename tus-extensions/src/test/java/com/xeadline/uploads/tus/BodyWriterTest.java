@@ -36,7 +36,7 @@ class BodyWriterTest {
   private Database database;
   private UploadSessions sessions;
   private UploadFiles files;
-  private SqlUploadStorage storage;
+  private UploadService storage;
   private Offsets offsets;
   private final byte[] content = new byte[4000];
 
@@ -50,7 +50,7 @@ class BodyWriterTest {
     files = new UploadFiles(dir.resolve("uploads"));
     UuidUploadIdFactory ids = new UuidUploadIdFactory();
     ids.setUploadUri("/files");
-    storage = new SqlUploadStorage(sessions, files, Clock.systemUTC(), config.tus(), false, false, config.limits(), ids);
+    storage = new UploadService(sessions, files, Clock.systemUTC(), config.tus(), false, false, config.limits(), ids);
     offsets = new Offsets(sessions, Clock.systemUTC(), () -> Duration.ofHours(1), id -> "/files/" + id);
     for (int i = 0; i < content.length; i++) {
       content[i] = (byte) (i * 31 + 7);

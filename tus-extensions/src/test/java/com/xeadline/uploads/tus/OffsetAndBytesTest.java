@@ -36,7 +36,7 @@ class OffsetAndBytesTest {
   @TempDir Path dir;
   private Database database;
   private UploadSessions sessions;
-  private SqlUploadStorage storage;
+  private UploadService storage;
 
   @BeforeEach
   void openStorage() throws Exception {
@@ -52,7 +52,7 @@ class OffsetAndBytesTest {
     UuidUploadIdFactory ids = new UuidUploadIdFactory();
     ids.setUploadUri("/files");
     storage =
-        new SqlUploadStorage(
+        new UploadService(
             sessions, new UploadFiles(dir.resolve("uploads")), Clock.systemUTC(), config.tus(), false, false, config.limits(), ids);
   }
 

@@ -28,7 +28,7 @@ class ReconciliationTest {
   private Database database;
   private UploadSessions sessions;
   private UploadFiles files;
-  private SqlUploadStorage storage;
+  private UploadService storage;
   private Reconciliation reconciliation;
   private final byte[] content = new byte[1000];
 
@@ -42,7 +42,7 @@ class ReconciliationTest {
     files = new UploadFiles(dir.resolve("uploads"));
     UuidUploadIdFactory ids = new UuidUploadIdFactory();
     ids.setUploadUri("/files");
-    storage = new SqlUploadStorage(sessions, files, Clock.systemUTC(), config.tus(), false, false, config.limits(), ids);
+    storage = new UploadService(sessions, files, Clock.systemUTC(), config.tus(), false, false, config.limits(), ids);
     reconciliation = new Reconciliation(sessions, files, Clock.systemUTC(), false);
     Arrays.fill(content, (byte) 5);
   }

@@ -1,7 +1,7 @@
 package com.xeadline.uploads.server.api;
 
 import com.xeadline.uploads.server.auth.AuthHandler;
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadLocks;
 import com.xeadline.uploads.tus.UploadRow;
 import com.xeadline.uploads.tus.UploadSessions;
@@ -41,7 +41,7 @@ public final class UploadsResource {
 
   private final UploadSessions sessions;
   private final ChunkedUploads chunked;
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final UploadLocks locks;
   private final Duration lockWait;
   private final FinalUrls finalUrls;
@@ -49,7 +49,7 @@ public final class UploadsResource {
   public UploadsResource(
       UploadSessions sessions,
       ChunkedUploads chunked,
-      SqlUploadStorage storage,
+      UploadService storage,
       UploadLocks locks,
       Duration lockWait,
       FinalUrls finalUrls) {

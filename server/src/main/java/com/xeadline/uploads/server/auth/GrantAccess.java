@@ -1,6 +1,6 @@
 package com.xeadline.uploads.server.auth;
 
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadGrants;
 import com.xeadline.uploads.tus.UploadRow;
 import java.util.Optional;
@@ -8,9 +8,9 @@ import java.util.Optional;
 /** Whose upload a direct-upload grant opens, if the grant is genuine and current. */
 public final class GrantAccess {
   private final UploadGrants grants;
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
 
-  public GrantAccess(UploadGrants grants, SqlUploadStorage storage) {
+  public GrantAccess(UploadGrants grants, UploadService storage) {
     this.grants = grants;
     this.storage = storage;
   }

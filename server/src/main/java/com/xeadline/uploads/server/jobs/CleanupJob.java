@@ -2,7 +2,7 @@ package com.xeadline.uploads.server.jobs;
 
 import com.xeadline.uploads.storage.StorageProviders;
 import com.xeadline.uploads.tus.ExpirySweep;
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadLocks;
 import com.xeadline.uploads.tus.UploadRow;
 import com.xeadline.uploads.tus.UploadSessions;
@@ -41,7 +41,7 @@ public final class CleanupJob {
   /** What one run did. */
   public record Result(int expired, int spentPartials, int orphanFiles, int scratchFiles, int missingBytes, int jobDirs) {}
 
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final ExpirySweep expiry;
   private final JobQueue jobs;
   private final UploadSessions sessions;
@@ -53,7 +53,7 @@ public final class CleanupJob {
   private final MeterRegistry metrics;
 
   public CleanupJob(
-      SqlUploadStorage storage,
+      UploadService storage,
       ExpirySweep expiry,
       JobQueue jobs,
       UploadSessions sessions,

@@ -4,7 +4,7 @@ import com.xeadline.uploads.tus.BodyCheck;
 import com.xeadline.uploads.tus.CreationGate;
 import com.xeadline.uploads.tus.NewUpload;
 import com.xeadline.uploads.tus.QuotaExceededException;
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadMetadata;
 import com.xeadline.uploads.tus.UploadRow;
 import com.xeadline.uploads.tus.UploadRules;
@@ -33,11 +33,11 @@ public final class DraftCreations {
   /** Content types that label the transfer, not the representation. */
   private static final Set<String> TRANSFER_TYPES = Set.of(DraftHeaders.PARTIAL_UPLOAD, "application/offset+octet-stream");
 
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final UploadRules rules;
   private final PublicUrls urls;
 
-  public DraftCreations(SqlUploadStorage storage, UploadRules rules, PublicUrls urls) {
+  public DraftCreations(UploadService storage, UploadRules rules, PublicUrls urls) {
     this.storage = storage;
     this.rules = rules;
     this.urls = urls;

@@ -7,7 +7,7 @@ import com.xeadline.uploads.server.jobs.JobQueue;
 import com.xeadline.uploads.server.jobs.JobWorkers;
 import com.xeadline.uploads.storage.StorageProvider;
 import com.xeadline.uploads.storage.StorageProviders;
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadFinishedListener;
 import com.xeadline.uploads.tus.UploadTerminatedListener;
 import com.xeadline.uploads.tus.UploadRow;
@@ -40,7 +40,7 @@ public final class VideoPipeline implements UploadFinishedListener, UploadTermin
   private final UploadsConfig.Video config;
   private final VideoTools tools;
   private final UploadSessions sessions;
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final StorageProviders providers;
   private final VideoMetadataStore videos;
   private final JobQueue jobs;
@@ -53,7 +53,7 @@ public final class VideoPipeline implements UploadFinishedListener, UploadTermin
       UploadsConfig.Video config,
       VideoTools tools,
       UploadSessions sessions,
-      SqlUploadStorage storage,
+      UploadService storage,
       StorageProviders providers,
       VideoMetadataStore videos,
       JobQueue jobs,

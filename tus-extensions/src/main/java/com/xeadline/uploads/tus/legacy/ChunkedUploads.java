@@ -5,7 +5,7 @@ import com.xeadline.uploads.tus.ContentSignature;
 import com.xeadline.uploads.tus.CreationGate;
 import com.xeadline.uploads.tus.NewUpload;
 import com.xeadline.uploads.tus.QuotaExceededException;
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadLocks;
 import com.xeadline.uploads.tus.UploadRow;
 import com.xeadline.uploads.tus.UploadRules;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class ChunkedUploads {
   private static final Logger log = LoggerFactory.getLogger(ChunkedUploads.class);
 
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final UploadSessions sessions;
   private final UploadChunks chunks;
   private final ChunkPlacement placement;
@@ -48,7 +48,7 @@ public final class ChunkedUploads {
   private final Clock clock;
 
   public ChunkedUploads(
-      SqlUploadStorage storage,
+      UploadService storage,
       UploadSessions sessions,
       UploadChunks chunks,
       UploadLocks locks,

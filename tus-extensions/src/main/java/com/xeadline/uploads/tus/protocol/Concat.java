@@ -1,6 +1,6 @@
 package com.xeadline.uploads.tus.protocol;
 
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadService;
 import java.util.ArrayList;
 import java.util.List;
 import me.desair.tus.server.exception.TusException;
@@ -30,7 +30,7 @@ record Concat(UploadType type, String header, List<String> partUrls) {
   }
 
   /** The ids of the listed parts; null for a URL that names no upload of this server. */
-  List<String> partIds(SqlUploadStorage storage) {
+  List<String> partIds(UploadService storage) {
     List<String> ids = new ArrayList<>();
     for (String url : partUrls) {
       ids.add(storage.readId(url));

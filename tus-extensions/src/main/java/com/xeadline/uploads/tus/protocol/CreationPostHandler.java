@@ -4,7 +4,7 @@ import com.xeadline.uploads.tus.CreationGate;
 import com.xeadline.uploads.tus.FileConcatenation;
 import com.xeadline.uploads.tus.NewUpload;
 import com.xeadline.uploads.tus.QuotaExceededException;
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadMetadata;
 import com.xeadline.uploads.tus.UploadRow;
 import jakarta.servlet.http.HttpServletResponse;
@@ -25,11 +25,11 @@ import me.desair.tus.server.util.TusServletResponse;
  * completed at once when all its parts are.
  */
 final class CreationPostHandler extends AbstractRequestHandler {
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final FileConcatenation concatenation;
   private final PublicUrls urls;
 
-  CreationPostHandler(SqlUploadStorage storage, FileConcatenation concatenation, PublicUrls urls) {
+  CreationPostHandler(UploadService storage, FileConcatenation concatenation, PublicUrls urls) {
     this.storage = storage;
     this.concatenation = concatenation;
     this.urls = urls;

@@ -1,6 +1,6 @@
 package com.xeadline.uploads.tus.protocol;
 
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadMetadata;
 import com.xeadline.uploads.tus.UploadRow;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,10 +24,10 @@ import me.desair.tus.server.upload.UploadType;
  * application/offset+octet-stream.
  */
 final class CreationRequestValidator implements RequestValidator {
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final UploadRules rules;
 
-  CreationRequestValidator(SqlUploadStorage storage, UploadRules rules) {
+  CreationRequestValidator(UploadService storage, UploadRules rules) {
     this.storage = storage;
     this.rules = rules;
   }

@@ -1,7 +1,7 @@
 package com.xeadline.uploads.tus.protocol;
 
 import com.xeadline.uploads.tus.FileConcatenation;
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadRow;
 import jakarta.servlet.http.HttpServletResponse;
 import com.xeadline.uploads.storage.StorageProvider;
@@ -34,11 +34,11 @@ final class DownloadHandler extends AbstractRequestHandler {
   private static final Pattern UNSAFE_NAME = Pattern.compile("[\\p{Cntrl}\"\\\\/]");
 
   private final boolean publicFinals;
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final FileConcatenation concatenation;
   private final StorageProviders providers;
 
-  DownloadHandler(SqlUploadStorage storage, FileConcatenation concatenation, StorageProviders providers, boolean publicFinals) {
+  DownloadHandler(UploadService storage, FileConcatenation concatenation, StorageProviders providers, boolean publicFinals) {
     this.publicFinals = publicFinals;
     this.storage = storage;
     this.concatenation = concatenation;

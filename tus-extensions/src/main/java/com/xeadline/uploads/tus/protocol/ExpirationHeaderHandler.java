@@ -1,6 +1,6 @@
 package com.xeadline.uploads.tus.protocol;
 
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadRow;
 import me.desair.tus.server.HttpHeader;
 import me.desair.tus.server.HttpMethod;
@@ -14,9 +14,9 @@ import me.desair.tus.server.util.TusServletResponse;
  * forward in the same row update that records progress.
  */
 final class ExpirationHeaderHandler extends AbstractRequestHandler {
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
 
-  ExpirationHeaderHandler(SqlUploadStorage storage) {
+  ExpirationHeaderHandler(UploadService storage) {
     this.storage = storage;
   }
 

@@ -1,7 +1,7 @@
 package com.xeadline.uploads.tus.protocol;
 
 import com.xeadline.uploads.tus.QuotaExceededException;
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadRow;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -20,9 +20,9 @@ import me.desair.tus.server.util.TusServletResponse;
  * moves.
  */
 final class PatchRequestHandler extends AbstractRequestHandler {
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
 
-  PatchRequestHandler(SqlUploadStorage storage) {
+  PatchRequestHandler(UploadService storage) {
     this.storage = storage;
   }
 

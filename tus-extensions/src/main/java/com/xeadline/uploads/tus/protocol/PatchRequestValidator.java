@@ -1,6 +1,6 @@
 package com.xeadline.uploads.tus.protocol;
 
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadRow;
 import jakarta.servlet.http.HttpServletRequest;
 import me.desair.tus.server.HttpHeader;
@@ -17,9 +17,9 @@ import me.desair.tus.server.upload.UploadType;
  * checked before a byte is read.
  */
 final class PatchRequestValidator implements RequestValidator {
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
 
-  PatchRequestValidator(SqlUploadStorage storage) {
+  PatchRequestValidator(UploadService storage) {
     this.storage = storage;
   }
 

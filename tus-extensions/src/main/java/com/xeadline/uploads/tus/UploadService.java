@@ -3,10 +3,7 @@ package com.xeadline.uploads.tus;
 import com.xeadline.uploads.config.UploadsConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,29 +16,26 @@ import me.desair.tus.server.exception.UploadNotFoundException;
 import me.desair.tus.server.upload.UploadId;
 import me.desair.tus.server.upload.UploadIdFactory;
 import me.desair.tus.server.upload.UploadInfo;
-import me.desair.tus.server.upload.UploadLockingService;
-import me.desair.tus.server.upload.UploadStorageService;
 import me.desair.tus.server.upload.UploadType;
-import me.desair.tus.server.upload.concatenation.UploadConcatenationService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * tus-java-server's storage seam, backed by one SQL row per upload ({@link UploadSessions}) and
- * one file of bytes ({@link UploadFiles}). The row is the only truth for offset, length, owner,
- * metadata and expiry; there are no {@code .info} files.
+ * What can happen to an upload, whichever route it came by (tus, the draft, the JSON API, the
+ * legacy chunks): create, declare its length, append a body ({@link BodyWriter}), complete, fail,
+ * terminate. The row ({@link UploadSessions}) is the only truth for offset, length, owner, metadata
+ * and expiry; the bytes are one file ({@link UploadFiles}).
  *
  * <p>Durability rule: the row's offset is raised only after the bytes below it are written (and
  * forced to disk when fsync is on). A request's bytes above the committed offset are cut off
  * before the next write, so nothing unacknowledged survives into the file.
  */
-public final class SqlUploadStorage implements UploadStorageService {
-  private static final Logger log = LoggerFactory.getLogger(SqlUploadStorage.class);
+public final class UploadService {
+  private static final Logger log = LoggerFactory.getLogger(UploadService.class);
 
   private final UploadSessions sessions;
   private final UploadFiles files;
   private final Clock clock;
-  private final boolean fsync;
   private final boolean verifyContent;
   private final UploadsConfig.Limits quota;
   private final Offsets offsets;
@@ -50,9 +44,8 @@ public final class SqlUploadStorage implements UploadStorageService {
   private UploadIdFactory idFactory;
   private long maxUploadSize;
   private Duration expiration;
-  private UploadConcatenationService concatenationService;
 
-  public SqlUploadStorage(
+  public UploadService(
       UploadSessions sessions,
       UploadFiles files,
       Clock clock,
@@ -64,7 +57,6 @@ public final class SqlUploadStorage implements UploadStorageService {
     this.sessions = sessions;
     this.files = files;
     this.clock = clock;
-    this.fsync = fsync;
     this.verifyContent = verifyContent;
     this.quota = quota;
     this.maxUploadSize = tus.maxSize();
@@ -97,6 +89,10 @@ public final class SqlUploadStorage implements UploadStorageService {
 
   public UploadFiles files() {
     return files;
+  }
+
+  UploadSessions sessions() {
+    return sessions;
   }
 
   public Clock clock() {
@@ -360,15 +356,13 @@ public final class SqlUploadStorage implements UploadStorageService {
     files.delete(id);
   }
 
-  // ---- tus-java-server's UploadStorageService -------------------------------------------------
+  // ---- what tus-java-server's storage seam reads and sets (see TusUploadStorage) ---------------
 
   /** The upload id in a URL or path of ours, or null. */
   public String readId(String url) {
     UploadId id = idFactory.readUploadId(url);
     return id == null ? null : id.toString();
   }
-
-  @Override
   public UploadInfo getUploadInfo(String uploadUrl, String ownerKey) {
     UploadId id = idFactory.readUploadId(uploadUrl);
     if (id == null) {
@@ -376,129 +370,24 @@ public final class SqlUploadStorage implements UploadStorageService {
     }
     return findOwned(id.toString(), ownerKey).map(this::toInfo).orElse(null);
   }
-
-  @Override
   public UploadInfo getUploadInfo(UploadId id) {
     return id == null ? null : sessions.find(id.toString()).map(this::toInfo).orElse(null);
   }
-
   RowUploadInfo toInfo(UploadRow row) {
     return new RowUploadInfo(row, clock);
   }
-
-  @Override
   public String getUploadUri() {
     return idFactory.getUploadUri();
   }
-
-  @Override
-  public UploadInfo append(UploadInfo info, InputStream inputStream)
-      throws IOException, TusException {
-    UploadRow row =
-        sessions.find(info.getId().toString()).orElseThrow(() -> new UploadNotFoundException("Upload not found"));
-    return toInfo(appendBody(row, inputStream, BodyCheck.NONE));
-  }
-
-  @Override
-  public void setMaxUploadSize(Long maxUploadSize) {
+  void setMaxUploadSize(Long maxUploadSize) {
     if (maxUploadSize != null && maxUploadSize > 0) {
       this.maxUploadSize = maxUploadSize;
     }
   }
-
-  @Override
   public long getMaxUploadSize() {
     return maxUploadSize;
   }
-
-  @Override
-  public UploadInfo create(UploadInfo info, String ownerKey) throws IOException {
-    UploadRow row;
-    try {
-      row =
-        createUpload(
-            new NewUpload(
-                ownerKey,
-                info.getLength(),
-                info.getEncodedMetadata(),
-                UploadMetadata.decode(info.getEncodedMetadata()),
-                info.getCreatorIpAddresses(),
-                UploadType.REGULAR.name(),
-                null,
-                List.of(),
-                null,
-                null,
-                null));
-    } catch (QuotaExceededException | CreationGate.Refused e) {
-      throw new IOException(e.getMessage(), e);
-    }
-    return toInfo(row);
-  }
-
-  /** Persists what tus-java-server's concatenation and expiration handlers change on an info. */
-  @Override
-  public void update(UploadInfo info) throws UploadNotFoundException {
-    String id = info.getId().toString();
-    UploadRow row = sessions.find(id).orElseThrow(() -> new UploadNotFoundException("Upload " + id + " not found"));
-    Long expiresAt = info.getExpirationTimestamp();
-    sessions.updateTusFields(
-        id,
-        info.getLength(),
-        info.getUploadType() == null ? row.uploadType() : info.getUploadType().name(),
-        info.getUploadConcatHeaderValue(),
-        info.getConcatenationPartIds(),
-        expiresAt == null ? null : Instant.ofEpochMilli(expiresAt));
-  }
-
-  @Override
-  public InputStream getUploadedBytes(String uploadUri, String ownerKey)
-      throws IOException, UploadNotFoundException {
-    UploadInfo info = getUploadInfo(uploadUri, ownerKey);
-    if (info == null) {
-      throw new UploadNotFoundException("Upload " + uploadUri + " not found");
-    }
-    return getUploadedBytes(info.getId());
-  }
-
-  @Override
-  public InputStream getUploadedBytes(UploadId id) throws IOException, UploadNotFoundException {
-    if (id == null || !files.exists(id.toString())) {
-      throw new UploadNotFoundException("Upload " + id + " has no bytes");
-    }
-    return files.openStream(id.toString());
-  }
-
-  @Override
-  public void copyUploadTo(UploadInfo info, OutputStream outputStream)
-      throws UploadNotFoundException, IOException {
-    try (FileChannel channel = files.openForRead(info.getId().toString())) {
-      long length = channel.size();
-      long position = 0;
-      var target = Channels.newChannel(outputStream);
-      while (position < length) {
-        position += channel.transferTo(position, length - position, target);
-      }
-    }
-  }
-
-  @Override
-  public void cleanupExpiredUploads(UploadLockingService uploadLockingService) throws IOException {
-    for (UploadRow row : sessions.findExpired(clock.instant())) {
-      if (!uploadLockingService.isLocked(new UploadId(row.id()))) {
-        delete(row.id());
-      }
-    }
-  }
-
-  /**
-   * Called by tus-java-server after any failed request. {@link #appendBody} never commits the
-   * bytes of a refused body and cuts them from the file itself, so there is nothing left to
-   * remove here.
-   */
-  @Override
-  public void removeLastNumberOfBytes(UploadInfo uploadInfo, long byteCount) {}
-
-  @Override
+  /** Removes an upload (row and bytes) after telling the listeners, who remove what it published. */
   public void terminateUpload(UploadInfo uploadInfo) throws IOException {
     if (uploadInfo != null) {
       Optional<UploadRow> row = sessions.find(uploadInfo.getId().toString());
@@ -509,31 +398,15 @@ public final class SqlUploadStorage implements UploadStorageService {
       log.atInfo().addKeyValue("upload_id", uploadInfo.getId().toString()).log("upload.terminated");
     }
   }
-
-  @Override
   public Long getUploadExpirationPeriod() {
     return expiration.toMillis();
   }
-
-  @Override
-  public void setUploadExpirationPeriod(Long uploadExpirationPeriod) {
+  void setUploadExpirationPeriod(Long uploadExpirationPeriod) {
     if (uploadExpirationPeriod != null && uploadExpirationPeriod > 0) {
       this.expiration = Duration.ofMillis(uploadExpirationPeriod);
     }
   }
-
-  @Override
-  public void setUploadConcatenationService(UploadConcatenationService concatenationService) {
-    this.concatenationService = concatenationService;
-  }
-
-  @Override
-  public UploadConcatenationService getUploadConcatenationService() {
-    return concatenationService;
-  }
-
-  @Override
-  public void setIdFactory(UploadIdFactory idFactory) {
+  void setIdFactory(UploadIdFactory idFactory) {
     this.idFactory = idFactory;
   }
 }
