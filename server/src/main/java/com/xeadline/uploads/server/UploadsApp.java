@@ -10,6 +10,7 @@ import com.xeadline.uploads.tus.UploadFiles;
 import com.xeadline.uploads.tus.LockLeases;
 import com.xeadline.uploads.tus.UploadLocks;
 import com.xeadline.uploads.server.limits.Buckets;
+import com.xeadline.uploads.tus.UploadQuotas;
 import com.xeadline.uploads.tus.UploadSessions;
 import com.xeadline.uploads.gcs.GcsStorageFactory;
 import com.xeadline.uploads.server.api.ApiHandlerFactory;
@@ -232,7 +233,7 @@ public final class UploadsApp implements AutoCloseable {
           ApiHandlerFactory.create(
               new StorageResource(
                   chunked, providers, grants, files.dir(), config.rules().maxChunkSize(), new VideoStatus(videos, jobs), finalUrls),
-              new UsageResource(sessions, config.limits(), clock),
+              new UsageResource(new UploadQuotas(sessions), config.limits(), clock),
               new UploadsResource(sessions, chunked, storage, locks, config.tus().lockWait(), finalUrls),
               new VideosResource(videos, providers, finalUrls));
 

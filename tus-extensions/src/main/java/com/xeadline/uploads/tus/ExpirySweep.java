@@ -17,12 +17,14 @@ public final class ExpirySweep {
   private static final int BATCH = 500;
 
   private final UploadSessions sessions;
+  private final SweepBatches batches;
   private final UploadFiles files;
   private final Clock clock;
   private final Duration expiration;
 
   public ExpirySweep(UploadSessions sessions, UploadFiles files, Clock clock, Duration expiration) {
     this.sessions = sessions;
+    this.batches = new SweepBatches(sessions);
     this.files = files;
     this.clock = clock;
     this.expiration = expiration;
@@ -33,7 +35,7 @@ public final class ExpirySweep {
     int removed = 0;
     String after = "";
     Instant now = clock.instant();
-    for (List<UploadRow> batch; !(batch = sessions.findExpired(now, after, BATCH)).isEmpty(); ) {
+    for (List<UploadRow> batch; !(batch = batches.findExpired(now, after, BATCH)).isEmpty(); ) {
       for (UploadRow row : batch) {
         after = row.id();
         if (locks.isLocked(row.id())) {
@@ -57,7 +59,7 @@ public final class ExpirySweep {
     int removed = 0;
     String after = "";
     Instant before = clock.instant().minus(expiration);
-    for (List<UploadRow> batch; !(batch = sessions.findFinishedPartials(before, after, BATCH)).isEmpty(); ) {
+    for (List<UploadRow> batch; !(batch = batches.findFinishedPartials(before, after, BATCH)).isEmpty(); ) {
       for (UploadRow part : batch) {
         after = part.id();
         if (locks.isLocked(part.id()) || !sessions.findFinalsWaitingFor(part.id(), part.userId()).isEmpty()) {

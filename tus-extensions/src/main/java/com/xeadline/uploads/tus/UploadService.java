@@ -16,7 +16,6 @@ import me.desair.tus.server.exception.UploadNotFoundException;
 import me.desair.tus.server.upload.UploadId;
 import me.desair.tus.server.upload.UploadIdFactory;
 import me.desair.tus.server.upload.UploadInfo;
-import me.desair.tus.server.upload.UploadType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +37,8 @@ public final class UploadService {
   private final Clock clock;
   private final boolean verifyContent;
   private final UploadsConfig.Limits quota;
+  private final UploadQuotas quotas;
+  private final PublishRecords publishRecords;
   private final Offsets offsets;
   private final BodyWriter writer;
   private final UploadListeners listeners = new UploadListeners();
@@ -59,6 +60,8 @@ public final class UploadService {
     this.clock = clock;
     this.verifyContent = verifyContent;
     this.quota = quota;
+    this.quotas = new UploadQuotas(sessions);
+    this.publishRecords = new PublishRecords(sessions);
     this.maxUploadSize = tus.maxSize();
     this.expiration = tus.expiration();
     this.idFactory = idFactory;
@@ -119,41 +122,15 @@ public final class UploadService {
     listeners.checkCreation(request);
     Instant now = clock.instant();
     String id = UUID.randomUUID().toString();
-    boolean finishedEmpty = Long.valueOf(0).equals(request.length());
-    UploadRow row =
-        new UploadRow(
-            id,
-            request.userId(),
-            request.fileName(),
-            request.length(),
-            request.contentType(),
-            request.totalChunks(),
-            0,
-            finishedEmpty ? UploadStatus.COMPLETED : UploadStatus.INITIALIZED,
-            now,
-            now,
-            finishedEmpty ? now : null,
-            finishedEmpty ? finishedUrl(id) : null,
-            request.metadata(),
-            0,
-            request.length() == null && !UploadType.CONCATENATED.name().equals(request.uploadType()),
-            finishedEmpty ? null : now.plus(expiration),
-            request.uploadType(),
-            request.uploadConcat(),
-            request.concatParts(),
-            request.encodedMetadata(),
-            request.creatorIp(),
-            null,
-            request.chunkSize(),
-            request.storageKey(),
-            null);
+    UploadRow row = request.toRow(id, now, now.plus(expiration), finishedUrl(id));
+    boolean finishedEmpty = row.isFinished();
     files.create(id);
     try {
       if (row.userId() == null) {
         sessions.insert(row); // anonymous (auth.mode=none): no per-user quota
       } else {
         Instant dayStart = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
-        sessions.insertWithinQuota(row, quota.uploadsPerDay(), quota.quotaBytes(), dayStart);
+        quotas.insertWithinQuota(row, quota.uploadsPerDay(), quota.quotaBytes(), dayStart);
       }
     } catch (QuotaExceededException e) {
       files.delete(id);
@@ -182,7 +159,7 @@ public final class UploadService {
   public UploadRow declareLength(UploadRow row, long length) throws QuotaExceededException {
     if (row.userId() != null) {
       try {
-        sessions.declareLengthWithinQuota(row.id(), row.userId(), length, quota.quotaBytes());
+        quotas.declareLengthWithinQuota(row.id(), row.userId(), length, quota.quotaBytes());
       } catch (QuotaExceededException e) {
         listeners.quotaRefused(e.quota());
         throw e;
@@ -249,7 +226,7 @@ public final class UploadService {
     if (row.userId() == null) {
       return maxUploadSize;
     }
-    return Math.max(row.offset(), Math.min(maxUploadSize, sessions.quotaBytesLeft(row.userId(), quota.quotaBytes())));
+    return Math.max(row.offset(), Math.min(maxUploadSize, quotas.quotaBytesLeft(row.userId(), quota.quotaBytes())));
   }
 
   /**
@@ -273,23 +250,23 @@ public final class UploadService {
   }
 
   public void recordPublished(String id, String provider, String key) {
-    sessions.recordPublished(id, provider, key);
+    publishRecords.recordPublished(id, provider, key);
   }
 
   public void recordPublishIntent(String id, String key) {
-    sessions.recordPublishIntent(id, key);
+    publishRecords.recordPublishIntent(id, key);
   }
 
   public List<UploadRow> publishPending() {
-    return sessions.findPublishPending();
+    return publishRecords.findPublishPending();
   }
 
   public List<UploadRow> unpublished() {
-    return sessions.findUnpublished();
+    return publishRecords.findUnpublished();
   }
 
   public void recordRepublished(String id, String provider, String key) {
-    sessions.markRepublished(id, provider, key, clock.instant());
+    publishRecords.markRepublished(id, provider, key, clock.instant());
   }
 
   /** Marks an upload failed with a reason, keeping its bytes (a publish can be retried). */

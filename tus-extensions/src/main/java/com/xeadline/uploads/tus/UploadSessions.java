@@ -1,28 +1,20 @@
 package com.xeadline.uploads.tus;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.StatementContext;
 
-/** All SQL on {@code upload_sessions}. */
+/**
+ * The SQL on {@code upload_sessions} for one upload's life (insert, progress, failure, metadata,
+ * removal) and the lookups and batches that find rows. Quotas are {@link UploadQuotas}, publishes
+ * {@link PublishRecords}, the row mapping {@link UploadRowColumns}.
+ */
 public final class UploadSessions {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
   private final Jdbi jdbi;
-  private final ThreadLocal<Map<String, Optional<UploadRow>>> requestScope = new ThreadLocal<>();
+  private final RequestRowCache cache = new RequestRowCache();
 
   public UploadSessions(Jdbi jdbi) {
     this.jdbi = jdbi;
@@ -34,201 +26,28 @@ public final class UploadSessions {
    * through this class forgets them.
    */
   public void openRequestScope() {
-    requestScope.set(new HashMap<>());
+    cache.open();
   }
 
   public void closeRequestScope() {
-    requestScope.remove();
+    cache.close();
   }
 
-  private void forgetScopedRows() {
-    Map<String, Optional<UploadRow>> rows = requestScope.get();
-    if (rows != null) {
-      rows.clear();
-    }
+  void forgetScopedRows() {
+    cache.forget();
+  }
+
+  Jdbi jdbi() {
+    return jdbi;
   }
 
   public void insert(UploadRow row) {
     forgetScopedRows();
-    jdbi.useHandle(h -> insert(h, row));
-  }
-
-  /**
-   * Inserts {@code row} if its user stays within both quotas, checked under a lock on the user's
-   * quota row so parallel creations are counted one after the other.
-   */
-  public void insertWithinQuota(UploadRow row, int uploadsPerDay, long quotaBytes, Instant dayStart)
-      throws QuotaExceededException {
-    forgetScopedRows();
-    try {
-      jdbi.useTransaction(
-          h -> {
-            lockQuotaRow(h, row.userId());
-            long today = uploadsSince(h, row.userId(), dayStart);
-            boolean part = "PARTIAL".equals(row.uploadType());
-            if (!part && today >= uploadsPerDay) {
-              throw new QuotaRefusal(new QuotaExceededException("uploads-per-day", uploadsPerDay, today, 1));
-            }
-            long held = heldBytes(h, row.userId());
-            long requested = row.length() == null ? 0 : row.length();
-            if (held + requested > quotaBytes) {
-              throw new QuotaRefusal(new QuotaExceededException("bytes", quotaBytes, held, requested));
-            }
-            insert(h, row);
-          });
-    } catch (QuotaRefusal refusal) {
-      throw refusal.exceeded;
-    }
-  }
-
-  /**
-   * Fixes a deferred length if the user's byte quota has room for it: the length is what the
-   * upload will hold, checked as a creation's is (under the same per-user lock).
-   */
-  public void declareLengthWithinQuota(String id, String userId, long length, long quotaBytes)
-      throws QuotaExceededException {
-    forgetScopedRows();
-    try {
-      jdbi.useTransaction(
-          h -> {
-            lockQuotaRow(h, userId);
-            long held = heldBytes(h, userId);
-            if (held + length > quotaBytes) {
-              throw new QuotaRefusal(new QuotaExceededException("bytes", quotaBytes, held, length));
-            }
-            h.createUpdate("UPDATE upload_sessions SET file_size = :length WHERE id = :id AND file_size IS NULL")
-                .bind("id", id)
-                .bind("length", length)
-                .execute();
-          });
-    } catch (QuotaRefusal refusal) {
-      throw refusal.exceeded;
-    }
-  }
-
-  /** Uploads a user started since {@code dayStart}; a parallel upload counts once (its final). */
-  public long uploadsSince(String userId, Instant dayStart) {
-    return jdbi.withHandle(h -> uploadsSince(h, userId, dayStart));
-  }
-
-  private static long uploadsSince(org.jdbi.v3.core.Handle h, String userId, Instant dayStart) {
-    return h.createQuery(
-            """
-            SELECT COUNT(*) FROM upload_sessions
-            WHERE user_id = :user AND created_at >= :dayStart AND upload_type <> 'PARTIAL'
-            """)
-        .bind("user", userId)
-        .bind("dayStart", utc(dayStart))
-        .mapTo(Long.class)
-        .one();
-  }
-
-  /** The bytes a user's live uploads hold against the byte quota (see {@link #heldBytes}). */
-  public long bytesHeld(String userId) {
-    return jdbi.withHandle(h -> heldBytes(h, userId));
-  }
-
-  /** What the user's byte quota has left; uploads of a deferred length count as nothing yet. */
-  public long quotaBytesLeft(String userId, long quotaBytes) {
-    return quotaBytes - jdbi.withHandle(h -> heldBytes(h, userId));
-  }
-
-  /**
-   * Bytes a user holds: the lengths of their live uploads. A parallel upload counts its parts
-   * until a finished final has joined them, then the final (whose parts the sweep removes later).
-   */
-  private static long heldBytes(org.jdbi.v3.core.Handle h, String userId) {
-    return h.createQuery(
-            """
-            SELECT COALESCE(SUM(COALESCE(s.file_size, 0)), 0) FROM upload_sessions s
-            WHERE s.user_id = :user AND s.status <> 'failed'
-              AND (s.upload_type <> 'CONCATENATED' OR s.status = 'completed')
-              AND NOT (s.upload_type = 'PARTIAL' AND EXISTS (
-                SELECT 1 FROM upload_sessions f
-                WHERE f.user_id = :user AND f.upload_type = 'CONCATENATED' AND f.status = 'completed'
-                  AND f.concat_parts LIKE CONCAT('%', s.id, '%')))
-            """)
-        .bind("user", userId)
-        .mapTo(Long.class)
-        .one();
-  }
-
-  /** Carries a quota refusal out of the transaction callback, which rolls back. */
-  private static final class QuotaRefusal extends RuntimeException {
-    private final QuotaExceededException exceeded;
-
-    QuotaRefusal(QuotaExceededException exceeded) {
-      super(exceeded.getMessage(), null, false, false);
-      this.exceeded = exceeded;
-    }
-  }
-
-  private static void lockQuotaRow(org.jdbi.v3.core.Handle h, String userId) {
-    boolean exists =
-        h.createQuery("SELECT COUNT(*) FROM user_quotas WHERE user_id = :user").bind("user", userId).mapTo(Integer.class).one() > 0;
-    if (!exists) {
-      try {
-        h.execute("SAVEPOINT quota_row");
-        h.createUpdate("INSERT INTO user_quotas (user_id) VALUES (:user)").bind("user", userId).execute();
-        h.execute("RELEASE SAVEPOINT quota_row");
-      } catch (RuntimeException raced) {
-        h.execute("ROLLBACK TO SAVEPOINT quota_row"); // another creation inserted it first
-      }
-    }
-    h.createQuery("SELECT user_id FROM user_quotas WHERE user_id = :user FOR UPDATE").bind("user", userId).mapTo(String.class).one();
-  }
-
-  private static int insert(org.jdbi.v3.core.Handle h, UploadRow row) {
-    return h.createUpdate(
-                    """
-                    INSERT INTO upload_sessions (id, user_id, file_name, file_size, content_type,
-                      total_chunks, received_chunks, status, created_at, last_activity_at,
-                      completed_at, url, metadata, upload_offset, length_deferred, expires_at,
-                      upload_type, upload_concat, concat_parts, encoded_metadata, creator_ip,
-                      failure_reason, chunk_size, storage_key)
-                    VALUES (:id, :userId, :fileName, :length, :contentType, :totalChunks,
-                      :receivedChunks, :status, :createdAt, :lastActivityAt, :completedAt, :url,
-                      :metadata, :offset, :lengthDeferred, :expiresAt, :uploadType, :uploadConcat,
-                      :concatParts, :encodedMetadata, :creatorIp, :failureReason, :chunkSize, :storageKey)
-                    """)
-                .bind("id", row.id())
-                .bind("userId", row.userId())
-                .bind("fileName", row.fileName())
-                .bind("length", row.length())
-                .bind("contentType", row.contentType())
-                .bind("totalChunks", row.totalChunks())
-                .bind("receivedChunks", row.receivedChunks())
-                .bind("status", row.status().dbValue())
-                .bind("createdAt", utc(row.createdAt()))
-                .bind("lastActivityAt", utc(row.lastActivityAt()))
-                .bind("completedAt", utc(row.completedAt()))
-                .bind("url", row.url())
-                .bind("metadata", toJson(row.metadata()))
-                .bind("offset", row.offset())
-                .bind("lengthDeferred", row.lengthDeferred())
-                .bind("expiresAt", utc(row.expiresAt()))
-                .bind("uploadType", row.uploadType())
-                .bind("uploadConcat", row.uploadConcat())
-                .bind("concatParts", joinParts(row.concatParts()))
-                .bind("encodedMetadata", row.encodedMetadata())
-                .bind("creatorIp", row.creatorIp())
-                .bind("failureReason", row.failureReason())
-                .bind("chunkSize", row.chunkSize())
-                .bind("storageKey", row.storageKey())
-                .execute();
+    jdbi.useHandle(h -> UploadRowColumns.insert(h, row));
   }
 
   public Optional<UploadRow> find(String id) {
-    Map<String, Optional<UploadRow>> rows = requestScope.get();
-    if (rows == null) {
-      return select(id);
-    }
-    Optional<UploadRow> row = rows.get(id);
-    if (row == null) {
-      row = select(id);
-      rows.put(id, row);
-    }
-    return row;
+    return cache.find(id, this::select);
   }
 
   private Optional<UploadRow> select(String id) {
@@ -236,7 +55,7 @@ public final class UploadSessions {
         h ->
             h.createQuery("SELECT * FROM upload_sessions WHERE id = :id")
                 .bind("id", id)
-                .map(UploadSessions::mapRow)
+                .map(UploadRowColumns::mapRow)
                 .findOne());
   }
 
@@ -281,9 +100,9 @@ public final class UploadSessions {
                   .bind("offset", offset)
                   .bind("length", length)
                   .bind("status", status.dbValue())
-                  .bind("now", utc(now))
-                  .bind("expiresAt", done ? null : utc(expiresAt))
-                  .bind("completedAt", done ? utc(now) : null)
+                  .bind("now", UploadRowColumns.utc(now))
+                  .bind("expiresAt", done ? null : UploadRowColumns.utc(expiresAt))
+                  .bind("completedAt", done ? UploadRowColumns.utc(now) : null)
                   .bind("url", done ? finishedUrl : null);
           if (expected != null) {
             update.bind("expected", expected);
@@ -314,8 +133,8 @@ public final class UploadSessions {
                     """)
                 .bind("id", id)
                 .bind("offset", contiguousOffset)
-                .bind("now", utc(now))
-                .bind("expiresAt", utc(expiresAt))
+                .bind("now", UploadRowColumns.utc(now))
+                .bind("expiresAt", UploadRowColumns.utc(expiresAt))
                 .execute());
   }
 
@@ -335,78 +154,6 @@ public final class UploadSessions {
         });
   }
 
-  /** The final now lives in {@code provider} under {@code key}. */
-  public void recordPublished(String id, String provider, String key) {
-    forgetScopedRows();
-    jdbi.useHandle(
-        h ->
-            h.createUpdate("UPDATE upload_sessions SET storage_provider = :provider, storage_key = :key WHERE id = :id")
-                .bind("id", id)
-                .bind("provider", provider)
-                .bind("key", key)
-                .execute());
-  }
-
-  /**
-   * The key a final is about to be stored under, written before the bytes move: a crash between
-   * the move and {@link #recordPublished} then leaves a row that says where its bytes went.
-   */
-  public void recordPublishIntent(String id, String key) {
-    forgetScopedRows();
-    jdbi.useHandle(
-        h ->
-            h.createUpdate("UPDATE upload_sessions SET storage_key = :key WHERE id = :id AND storage_provider IS NULL")
-                .bind("id", id)
-                .bind("key", key)
-                .execute());
-  }
-
-  /** Finished uploads (not parts) not yet recorded at a provider: a publish a crash interrupted. */
-  public List<UploadRow> findPublishPending() {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    """
-                    SELECT * FROM upload_sessions
-                    WHERE status = 'completed' AND storage_provider IS NULL AND upload_type <> 'PARTIAL'
-                    """)
-                .map(UploadSessions::mapRow)
-                .list());
-  }
-
-  /** Finished uploads whose final could not be stored, with their bytes still here. */
-  public List<UploadRow> findUnpublished() {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    """
-                    SELECT * FROM upload_sessions
-                    WHERE status = 'failed' AND storage_provider IS NULL
-                      AND failure_reason LIKE 'storing the final%'
-                    """)
-                .map(UploadSessions::mapRow)
-                .list());
-  }
-
-  /** A failed publish that succeeded on retry: the upload is completed again. */
-  public void markRepublished(String id, String provider, String key, Instant now) {
-    forgetScopedRows();
-    jdbi.useHandle(
-        h ->
-            h.createUpdate(
-                    """
-                    UPDATE upload_sessions
-                    SET status = 'completed', failure_reason = NULL, storage_provider = :provider,
-                      storage_key = :key, last_activity_at = :now
-                    WHERE id = :id AND status = 'failed'
-                    """)
-                .bind("id", id)
-                .bind("provider", provider)
-                .bind("key", key)
-                .bind("now", utc(now))
-                .execute());
-  }
-
   public void markFailed(String id, String reason, Instant now) {
     forgetScopedRows();
     jdbi.useHandle(
@@ -420,7 +167,7 @@ public final class UploadSessions {
                     """)
                 .bind("id", id)
                 .bind("reason", reason.length() > 1000 ? reason.substring(0, 1000) : reason)
-                .bind("now", utc(now))
+                .bind("now", UploadRowColumns.utc(now))
                 .execute());
   }
 
@@ -440,7 +187,7 @@ public final class UploadSessions {
           if (current.isEmpty()) {
             return;
           }
-          Map<String, String> metadata = new java.util.LinkedHashMap<>(fromJson((String) current.get().get("metadata")));
+          Map<String, String> metadata = new java.util.LinkedHashMap<>(UploadRowColumns.fromJson((String) current.get().get("metadata")));
           metadata.put(key, value);
           String encoded = (String) current.get().get("encoded_metadata");
           List<String> pairs = new java.util.ArrayList<>();
@@ -455,7 +202,7 @@ public final class UploadSessions {
           pairs.add(key + " " + java.util.Base64.getEncoder().encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
           h.createUpdate("UPDATE upload_sessions SET metadata = :metadata, encoded_metadata = :encoded WHERE id = :id")
               .bind("id", id)
-              .bind("metadata", toJson(metadata))
+              .bind("metadata", UploadRowColumns.toJson(metadata))
               .bind("encoded", String.join(",", pairs))
               .execute();
         });
@@ -476,7 +223,7 @@ public final class UploadSessions {
                 .bind("id", id)
                 .bind("fileName", fileName)
                 .bind("contentType", contentType)
-                .bind("metadata", toJson(metadata))
+                .bind("metadata", UploadRowColumns.toJson(metadata))
                 .bind("encodedMetadata", encodedMetadata)
                 .execute());
   }
@@ -504,8 +251,8 @@ public final class UploadSessions {
                 .bind("length", length)
                 .bind("uploadType", uploadType)
                 .bind("uploadConcat", uploadConcat)
-                .bind("concatParts", joinParts(concatParts))
-                .bind("expiresAt", utc(expiresAt))
+                .bind("concatParts", UploadRowColumns.joinParts(concatParts))
+                .bind("expiresAt", UploadRowColumns.utc(expiresAt))
                 .execute());
   }
 
@@ -520,7 +267,7 @@ public final class UploadSessions {
         h ->
             h.createQuery(
                     "SELECT * FROM upload_sessions WHERE status IN ('initialized', 'in-progress')")
-                .map(UploadSessions::mapRow)
+                .map(UploadRowColumns::mapRow)
                 .list());
   }
 
@@ -532,8 +279,8 @@ public final class UploadSessions {
                     SELECT * FROM upload_sessions
                     WHERE status IN ('initialized', 'in-progress') AND expires_at < :now
                     """)
-                .bind("now", utc(now))
-                .map(UploadSessions::mapRow)
+                .bind("now", UploadRowColumns.utc(now))
+                .map(UploadRowColumns::mapRow)
                 .list());
   }
 
@@ -573,45 +320,10 @@ public final class UploadSessions {
             query.bind("userId", userId);
           }
           if (afterAt != null) {
-            query.bind("afterAt", utc(afterAt)).bind("afterId", afterId);
+            query.bind("afterAt", UploadRowColumns.utc(afterAt)).bind("afterId", afterId);
           }
-          return query.bind("limit", limit).map(UploadSessions::mapRow).list();
+          return query.bind("limit", limit).map(UploadRowColumns::mapRow).list();
         });
-  }
-
-  /** One batch of unfinished uploads idle past their expiry, by id after {@code afterId}. */
-  public List<UploadRow> findExpired(Instant now, String afterId, int limit) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    """
-                    SELECT * FROM upload_sessions
-                    WHERE status IN ('initialized', 'in-progress') AND expires_at < :now AND id > :afterId
-                    ORDER BY id LIMIT :limit
-                    """)
-                .bind("now", utc(now))
-                .bind("afterId", afterId)
-                .bind("limit", limit)
-                .map(UploadSessions::mapRow)
-                .list());
-  }
-
-  /** One batch of finished partial uploads completed before {@code before}, by id after {@code afterId}. */
-  public List<UploadRow> findFinishedPartials(Instant before, String afterId, int limit) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    """
-                    SELECT * FROM upload_sessions
-                    WHERE upload_type = 'PARTIAL' AND status = 'completed' AND completed_at < :before
-                      AND id > :afterId
-                    ORDER BY id LIMIT :limit
-                    """)
-                .bind("before", utc(before))
-                .bind("afterId", afterId)
-                .bind("limit", limit)
-                .map(UploadSessions::mapRow)
-                .list());
   }
 
   /** One batch of rows of the given statuses, by id after {@code afterId}. */
@@ -623,7 +335,7 @@ public final class UploadSessions {
                 .bindList("statuses", statuses)
                 .bind("afterId", afterId)
                 .bind("limit", limit)
-                .map(UploadSessions::mapRow)
+                .map(UploadRowColumns::mapRow)
                 .list());
   }
 
@@ -651,78 +363,8 @@ public final class UploadSessions {
                       AND concat_parts LIKE :pattern
                     """)
                 .bind("pattern", "%" + partId + "%")
-                .map(UploadSessions::mapRow)
+                .map(UploadRowColumns::mapRow)
                 .filter(row -> java.util.Objects.equals(row.userId(), userId))
                 .list());
-  }
-
-  private static UploadRow mapRow(ResultSet rs, StatementContext ctx) throws SQLException {
-    Long lengthOrNull = nullableLong(rs, "file_size");
-    int totalChunks = rs.getInt("total_chunks");
-    Integer totalChunksOrNull = rs.wasNull() ? null : totalChunks;
-    return new UploadRow(
-        rs.getString("id"),
-        rs.getString("user_id"),
-        rs.getString("file_name"),
-        lengthOrNull,
-        rs.getString("content_type"),
-        totalChunksOrNull,
-        rs.getInt("received_chunks"),
-        UploadStatus.fromDb(rs.getString("status")),
-        instant(rs, "created_at"),
-        instant(rs, "last_activity_at"),
-        instant(rs, "completed_at"),
-        rs.getString("url"),
-        fromJson(rs.getString("metadata")),
-        rs.getLong("upload_offset"),
-        rs.getBoolean("length_deferred"),
-        instant(rs, "expires_at"),
-        rs.getString("upload_type"),
-        rs.getString("upload_concat"),
-        splitParts(rs.getString("concat_parts")),
-        rs.getString("encoded_metadata"),
-        rs.getString("creator_ip"),
-        rs.getString("failure_reason"),
-        nullableLong(rs, "chunk_size"),
-        rs.getString("storage_key"),
-        rs.getString("storage_provider"));
-  }
-
-  private static Long nullableLong(ResultSet rs, String column) throws SQLException {
-    long value = rs.getLong(column);
-    return rs.wasNull() ? null : value;
-  }
-
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-    return value == null ? null : value.toInstant();
-  }
-
-  private static OffsetDateTime utc(Instant instant) {
-    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-  }
-
-  private static String joinParts(List<String> parts) {
-    return parts == null || parts.isEmpty() ? null : String.join(" ", parts);
-  }
-
-  private static List<String> splitParts(String parts) {
-    return parts == null || parts.isBlank() ? List.of() : Arrays.asList(parts.split(" "));
-  }
-
-  private static String toJson(Map<String, String> metadata) {
-    try {
-      return metadata == null ? null : JSON.writeValueAsString(metadata);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("metadata cannot be written as JSON", e);
-    }
-  }
-
-  private static Map<String, String> fromJson(String json) {
-    try {
-      return json == null ? Map.of() : JSON.readValue(json, STRING_MAP);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("metadata column holds invalid JSON", e);
-    }
   }
 }
