@@ -17,9 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 final class BodyWriter {
   private static final Logger log = LoggerFactory.getLogger(BodyWriter.class);
-  static final String TOO_LARGE = "The request body is larger than the upload's remaining length";
-  static final String DEFERRED_TOO_LARGE =
-      "The request body would take the upload past what it may hold (the maximum upload size, or the room left in your storage quota)";
 
   private final Offsets offsets;
   private final boolean fsync;
@@ -60,7 +57,7 @@ final class BodyWriter {
       // older copy): writing at the offset would leave a hole. The row goes back to what the
       // file holds and the client, told 409, asks HEAD and resends from there.
       offsets.lowerToFileSize(row, size);
-      throw new TusException(409, "The upload's stored bytes end at " + size + "; ask HEAD for the offset and resume from there");
+      throw TusError.BYTES_MISSING.exception(size);
     }
     if (size > start) {
       target.truncate(start);
@@ -115,7 +112,7 @@ final class BodyWriter {
           break;
         }
         if (written + n > limit) {
-          throw new TusException(413, row.length() != null ? TOO_LARGE : DEFERRED_TOO_LARGE);
+          throw (row.length() != null ? TusError.BODY_TOO_LARGE : TusError.BODY_PAST_DEFERRED_CAP).exception();
         }
         try {
           target.write(buffer, n);
@@ -197,7 +194,7 @@ final class BodyWriter {
    */
   static final class Superseded extends TusException {
     Superseded(String id) {
-      super(409, "Upload " + id + " was taken over by another request; ask HEAD for its offset and resume");
+      super(TusError.SUPERSEDED.status(), TusError.SUPERSEDED.message(id));
     }
   }
 }

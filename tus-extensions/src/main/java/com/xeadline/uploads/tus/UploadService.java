@@ -212,7 +212,7 @@ public final class UploadService {
   private static UploadRow finishedBody(UploadRow row, InputStream body, BodyCheck check)
       throws IOException, TusException {
     if (body.read() >= 0) {
-      throw new TusException(413, BodyWriter.TOO_LARGE);
+      throw TusError.BODY_TOO_LARGE.exception();
     }
     check.verify();
     return row;
@@ -245,7 +245,7 @@ public final class UploadService {
     }
     if (!ContentSignature.matches(row.contentType(), head.array())) {
       fail(row.id(), "content does not look like " + row.contentType());
-      throw new TusException(415, "The upload's first bytes are not " + row.contentType() + "; the upload has failed");
+      throw TusError.CONTENT_MISMATCH.exception(row.contentType());
     }
   }
 

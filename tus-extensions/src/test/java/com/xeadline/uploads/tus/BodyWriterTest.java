@@ -157,7 +157,7 @@ class BodyWriterTest {
     assertThatThrownBy(() -> append(writer, row(row), new ByteArrayInputStream(tooLong, 100, tooLong.length - 100)))
         .isInstanceOfSatisfying(TusException.class, e -> {
           assertThat(e.getStatus()).isEqualTo(413);
-          assertThat(e.getMessage()).isEqualTo(BodyWriter.TOO_LARGE);
+          assertThat(e.getMessage()).isEqualTo(TusError.BODY_TOO_LARGE.message());
         });
     // Checkpoints passed on the way were rolled back with the rest of the refused body.
     assertThat(row(row).offset()).isEqualTo(100);

@@ -1,5 +1,6 @@
 package com.xeadline.uploads.tus.protocol;
 
+import com.xeadline.uploads.tus.TusError;
 import com.xeadline.uploads.tus.UploadService;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ record Concat(UploadType type, String header, List<String> partUrls) {
       }
       return new Concat(UploadType.CONCATENATED, value, List.copyOf(urls));
     }
-    throw new TusException(400, "Upload-Concat must be 'partial' or 'final;<upload URLs>'");
+    throw TusError.BAD_CONCAT.exception();
   }
 
   /** The ids of the listed parts; null for a URL that names no upload of this server. */

@@ -1,5 +1,6 @@
 package com.xeadline.uploads.tus.protocol;
 
+import com.xeadline.uploads.tus.TusError;
 import com.xeadline.uploads.tus.CreationGate;
 import com.xeadline.uploads.tus.FileConcatenation;
 import com.xeadline.uploads.tus.NewUpload;
@@ -67,7 +68,7 @@ final class CreationPostHandler extends AbstractRequestHandler {
                 null,
                 null));
     } catch (QuotaExceededException e) {
-      throw new TusException(403, e.getMessage());
+      throw TusError.NOT_ALLOWED.exception(e.getMessage());
     } catch (CreationGate.Refused e) {
       throw new TusException(e.status(), e.getMessage());
     }

@@ -1,5 +1,6 @@
 package com.xeadline.uploads.tus.protocol;
 
+import com.xeadline.uploads.tus.TusError;
 import com.xeadline.uploads.tus.FileConcatenation;
 import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadRow;
@@ -64,7 +65,7 @@ final class DownloadHandler extends AbstractRequestHandler {
     }
     row = concatenation.tryComplete(row);
     if (!row.isFinished()) {
-      throw new TusException(409, "The upload is not finished yet: " + row.offset() + " bytes stored");
+      throw TusError.NOT_FINISHED.exception(row.offset());
     }
     long length = row.length();
     String etag = "\"" + row.id() + "\"";
@@ -94,7 +95,7 @@ final class DownloadHandler extends AbstractRequestHandler {
     switch (wanted) {
       case ByteRange.Unsatisfiable u -> {
         response.setHeader("Content-Range", "bytes */" + length);
-        throw new TusException(416, "Range not satisfiable for " + length + " bytes");
+        throw TusError.RANGE_NOT_SATISFIABLE.exception(length);
       }
       case ByteRange.Partial p -> {
         first = p.range().first();
@@ -110,7 +111,7 @@ final class DownloadHandler extends AbstractRequestHandler {
       StorageProvider provider =
           providers
               .named(row.storageProvider())
-              .orElseThrow(() -> new TusException(500, "The upload's storage is not configured"));
+              .orElseThrow(() -> TusError.STORAGE_NOT_CONFIGURED.exception());
       try (InputStream in = provider.openRange(row.storageKey(), first, count)) {
         in.transferTo(response.getOutputStream());
       }

@@ -1,5 +1,6 @@
 package com.xeadline.uploads.tus.protocol;
 
+import com.xeadline.uploads.tus.TusError;
 import com.xeadline.uploads.tus.QuotaExceededException;
 import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadRow;
@@ -48,7 +49,7 @@ final class PatchRequestHandler extends AbstractRequestHandler {
       try {
         row = storage.declareLength(row, declared);
       } catch (QuotaExceededException e) {
-        throw new TusException(403, e.getMessage());
+        throw TusError.NOT_ALLOWED.exception(e.getMessage());
       }
     }
     row = storage.appendBody(row, request.getContentInputStream(), new ChecksumBodyCheck(request));
