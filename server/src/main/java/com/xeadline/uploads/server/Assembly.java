@@ -36,18 +36,18 @@ import com.xeadline.uploads.storage.StorageProviders;
 import com.xeadline.uploads.tus.Database;
 import com.xeadline.uploads.tus.ExpirySweep;
 import com.xeadline.uploads.tus.FileConcatenation;
-import com.xeadline.uploads.tus.KeyFile;
+import com.xeadline.uploads.server.auth.KeyFile;
 import com.xeadline.uploads.tus.LockLeases;
 import com.xeadline.uploads.tus.Reconciliation;
 import com.xeadline.uploads.tus.UploadFiles;
-import com.xeadline.uploads.tus.UploadGrants;
+import com.xeadline.uploads.server.auth.UploadGrants;
 import com.xeadline.uploads.tus.UploadLocks;
 import com.xeadline.uploads.tus.UploadQuotas;
 import com.xeadline.uploads.tus.UploadRules;
 import com.xeadline.uploads.tus.UploadService;
 import com.xeadline.uploads.tus.UploadSessions;
-import com.xeadline.uploads.tus.legacy.ChunkedUploads;
-import com.xeadline.uploads.tus.legacy.UploadChunks;
+import com.xeadline.uploads.tus.legacy.LegacyChunkService;
+import com.xeadline.uploads.tus.legacy.ChunkRows;
 import com.xeadline.uploads.tus.protocol.PublicUrls;
 import com.xeadline.uploads.tus.protocol.TusService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -87,7 +87,7 @@ final class Assembly {
   UploadService storage;
   UploadLocks locks;
   UploadRules rules;
-  UploadChunks chunks;
+  ChunkRows chunks;
   UploadGrants grants;
   // afterFinish()
   FileConcatenation concatenation;
@@ -132,7 +132,7 @@ final class Assembly {
             ? new UploadLocks(new LockLeases(database.jdbi()), node, config.cluster().lockLease(), clock)
             : new UploadLocks();
     rules = new UploadRules(config.tus().maxSize(), config.rules().allowedTypes());
-    chunks = new UploadChunks(database.jdbi());
+    chunks = new ChunkRows(database.jdbi());
     chunks.releaseAllWriting();
     grants = new UploadGrants(KeyFile.loadOrCreate(config.storage().dataDir().resolve("keys").resolve("grant.key")), clock);
   }
@@ -197,7 +197,7 @@ final class Assembly {
   }
 
   /** The JSON API: the legacy storage routes, usage, uploads and videos. */
-  private Handler api(ChunkedUploads chunked) {
+  private Handler api(LegacyChunkService chunked) {
     FinalUrls finalUrls = new FinalUrls(config.storage().publicFinals(), grants);
     return ApiHandlerFactory.create(
         new StorageResource(
@@ -207,8 +207,8 @@ final class Assembly {
         new VideosResource(videos, providers, finalUrls));
   }
 
-  private ChunkedUploads chunkedUploads() {
-    return new ChunkedUploads(
+  private LegacyChunkService chunkedUploads() {
+    return new LegacyChunkService(
         storage,
         sessions,
         chunks,

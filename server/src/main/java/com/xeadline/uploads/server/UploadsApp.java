@@ -20,7 +20,7 @@ import java.util.List;
 import com.xeadline.uploads.server.jobs.CleanupJob;
 import com.xeadline.uploads.server.jobs.JobQueue;
 import com.xeadline.uploads.server.jobs.JobWorkers;
-import com.xeadline.uploads.tus.KeyFile;
+import com.xeadline.uploads.server.auth.KeyFile;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package com.xeadline.uploads.server.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.xeadline.uploads.tus.UploadRules;
-import com.xeadline.uploads.tus.legacy.LegacyApiException;
+import com.xeadline.uploads.tus.legacy.ApiProblem;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -17,9 +17,9 @@ final class ProblemMappers {
 
   private ProblemMappers() {}
 
-  static final class Refusals implements ExceptionMapper<LegacyApiException> {
+  static final class Refusals implements ExceptionMapper<ApiProblem> {
     @Override
-    public Response toResponse(LegacyApiException e) {
+    public Response toResponse(ApiProblem e) {
       return Problem.of(e.status(), e.title(), e.getMessage(), e.violations(), e.extra());
     }
   }

@@ -1,7 +1,6 @@
 package com.xeadline.uploads.server.auth;
 
 import com.xeadline.uploads.tus.UploadService;
-import com.xeadline.uploads.tus.UploadGrants;
 import com.xeadline.uploads.tus.UploadRow;
 import java.util.Optional;
 

@@ -41,7 +41,7 @@ final class ChunkPlacement {
     this.fsync = fsync;
   }
 
-  Placed place(UploadRow row, int index, InputStream body) throws IOException, LegacyApiException {
+  Placed place(UploadRow row, int index, InputStream body) throws IOException, ApiProblem {
     Long chunkSize = row.chunkSize();
     long expected = chunkSize == null ? 0 : expectedSize(row, index, chunkSize);
     if (expected > 0) {
@@ -105,13 +105,13 @@ final class ChunkPlacement {
    * Writes the chunks in their order into a new file (a kernel-side copy from their places or
    * their own files) and puts it in the upload file's place. The caller holds the upload's lock.
    */
-  void join(UploadRow row, List<UploadChunks.StoredChunk> chunks) throws IOException {
+  void join(UploadRow row, List<ChunkRows.StoredChunk> chunks) throws IOException {
     Path joined = files.chunkDir(row.id()).resolve("joined.tmp");
     Files.createDirectories(joined.getParent());
     try (FileChannel out =
         FileChannel.open(joined, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       try (FileChannel file = files.openForRead(row.id())) {
-        for (UploadChunks.StoredChunk chunk : chunks) {
+        for (ChunkRows.StoredChunk chunk : chunks) {
           if (chunk.inPlace()) {
             transfer(file, chunk.index() * row.chunkSize(), chunk.bytes(), out);
           } else {
@@ -167,13 +167,13 @@ final class ChunkPlacement {
   }
 
   private long checkSize(UploadRow row, long size, InputStream body, FileChannel out)
-      throws IOException, LegacyApiException {
+      throws IOException, ApiProblem {
     if (size == 0) {
-      throw LegacyApiException.invalid(List.of(new UploadRules.Violation("chunk", "must not be empty")));
+      throw ApiProblem.invalid(List.of(new UploadRules.Violation("chunk", "must not be empty")));
     }
     long limit = Math.min(maxChunkSize, row.length());
     if (size > limit || body.read() >= 0) {
-      throw LegacyApiException.invalid(List.of(new UploadRules.Violation("chunk", "must be at most " + limit + " bytes")));
+      throw ApiProblem.invalid(List.of(new UploadRules.Violation("chunk", "must be at most " + limit + " bytes")));
     }
     force(out);
     return size;

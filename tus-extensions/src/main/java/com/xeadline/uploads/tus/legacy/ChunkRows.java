@@ -7,10 +7,10 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** All SQL on {@code upload_chunks}: which chunks of a chunked upload are claimed or stored. */
-public final class UploadChunks {
+public final class ChunkRows {
   private final Jdbi jdbi;
 
-  public UploadChunks(Jdbi jdbi) {
+  public ChunkRows(Jdbi jdbi) {
     this.jdbi = jdbi;
   }
 

@@ -1,4 +1,4 @@
-package com.xeadline.uploads.tus;
+package com.xeadline.uploads.server.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

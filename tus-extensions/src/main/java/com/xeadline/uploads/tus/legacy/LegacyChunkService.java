@@ -33,12 +33,12 @@ import org.slf4j.LoggerFactory;
  * there directly, in any order, in parallel, once. The row's offset is the contiguous prefix of
  * stored chunks, so tus sees the progress and a tus client can continue a contiguous upload.
  */
-public final class ChunkedUploads {
-  private static final Logger log = LoggerFactory.getLogger(ChunkedUploads.class);
+public final class LegacyChunkService {
+  private static final Logger log = LoggerFactory.getLogger(LegacyChunkService.class);
 
   private final UploadService storage;
   private final UploadSessions sessions;
-  private final UploadChunks chunks;
+  private final ChunkRows chunks;
   private final ChunkPlacement placement;
   private final UploadLocks locks;
   private final Duration lockWait;
@@ -47,10 +47,10 @@ public final class ChunkedUploads {
   private final Duration expiration;
   private final Clock clock;
 
-  public ChunkedUploads(
+  public LegacyChunkService(
       UploadService storage,
       UploadSessions sessions,
-      UploadChunks chunks,
+      ChunkRows chunks,
       UploadLocks locks,
       Duration lockWait,
       UploadRules rules,
@@ -81,7 +81,7 @@ public final class ChunkedUploads {
    */
   public UploadRow init(
       String userId, String fileName, Long fileSize, String contentType, Integer totalChunks, Long chunkSize, String creatorIp)
-      throws LegacyApiException, IOException {
+      throws ApiProblem, IOException {
     List<UploadRules.Violation> violations = new ArrayList<>(rules.check(fileName, fileSize, contentType));
     if (totalChunks == null || totalChunks < 1 || totalChunks > UploadRules.MAX_CHUNKS) {
       violations.add(new UploadRules.Violation("totalChunks", "must be an integer from 1 to " + UploadRules.MAX_CHUNKS));
@@ -94,7 +94,7 @@ public final class ChunkedUploads {
       violations.add(new UploadRules.Violation("chunkSize", "must cut " + fileSize + " bytes into " + totalChunks + " chunks of at most " + maxChunkSize + " bytes"));
     }
     if (!violations.isEmpty()) {
-      throw LegacyApiException.invalid(violations);
+      throw ApiProblem.invalid(violations);
     }
     String name = UploadRules.sanitizeFileName(fileName);
     Long known = totalChunks == 1 ? fileSize : chunkSize;
@@ -115,12 +115,12 @@ public final class ChunkedUploads {
 
   /** A tus upload with a deferred length, for the direct-upload URL. */
   public UploadRow initDirect(String userId, String fileName, String contentType, String creatorIp)
-      throws LegacyApiException, IOException {
+      throws ApiProblem, IOException {
     List<UploadRules.Violation> violations = new ArrayList<>();
     rules.checkName(fileName, violations);
     rules.checkType(contentType, violations);
     if (!violations.isEmpty()) {
-      throw LegacyApiException.invalid(violations);
+      throw ApiProblem.invalid(violations);
     }
     return create(userId, UploadRules.sanitizeFileName(fileName), null, contentType, null, null, creatorIp);
   }
@@ -130,7 +130,7 @@ public final class ChunkedUploads {
    * provider and key at once; the upload completes when the object is found there.
    */
   public UploadRow initSigned(String userId, String fileName, String contentType, String providerName, String key)
-      throws LegacyApiException, IOException {
+      throws ApiProblem, IOException {
     UploadRow row = initDirect(userId, fileName, contentType, null);
     storage.recordPublished(row.id(), providerName, key);
     return sessions.find(row.id()).orElseThrow();
@@ -144,7 +144,7 @@ public final class ChunkedUploads {
 
   private UploadRow create(
       String userId, String name, Long fileSize, String contentType, Integer totalChunks, Long chunkSize, String creatorIp)
-      throws IOException, LegacyApiException {
+      throws IOException, ApiProblem {
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("filename", name);
     metadata.put("filetype", contentType.trim());
@@ -163,9 +163,9 @@ public final class ChunkedUploads {
             chunkSize,
             ObjectKeys.forUpload(userId, name, null)));
     } catch (CreationGate.Refused e) {
-      throw new LegacyApiException(e.status(), "Refused", e.getMessage(), List.of(), Map.of());
+      throw new ApiProblem(e.status(), "Refused", e.getMessage(), List.of(), Map.of());
     } catch (QuotaExceededException e) {
-      throw new LegacyApiException(
+      throw new ApiProblem(
           403,
           "Quota exceeded",
           e.getMessage(),
@@ -179,24 +179,24 @@ public final class ChunkedUploads {
    * parallel request) is read and dropped, and not counted again.
    */
   public Chunk receive(String userId, String uploadId, Integer index, InputStream body)
-      throws LegacyApiException, IOException {
+      throws ApiProblem, IOException {
     UploadRow row = owned(userId, uploadId);
     if (!row.isChunked()) {
-      throw new LegacyApiException(409, "Not a chunked upload", "Upload " + uploadId + " was not created with init-chunked-upload", List.of(), Map.of());
+      throw new ApiProblem(409, "Not a chunked upload", "Upload " + uploadId + " was not created with init-chunked-upload", List.of(), Map.of());
     }
     if (index == null || index < 0 || index >= row.totalChunks()) {
-      throw LegacyApiException.invalid(
+      throw ApiProblem.invalid(
           List.of(new UploadRules.Violation("chunkIndex", "must be an integer from 0 to " + (row.totalChunks() - 1))));
     }
     if (row.status() == UploadStatus.COMPLETED || row.status() == UploadStatus.FAILED) {
-      throw new LegacyApiException(409, "Upload is " + row.status().dbValue(), "Upload " + uploadId + " takes no more chunks", List.of(), Map.of());
+      throw new ApiProblem(409, "Upload is " + row.status().dbValue(), "Upload " + uploadId + " takes no more chunks", List.of(), Map.of());
     }
-    UploadChunks.Claim claim = claimWaiting(uploadId, index);
-    if (claim == UploadChunks.Claim.BUSY) {
-      throw new LegacyApiException(
+    ChunkRows.Claim claim = claimWaiting(uploadId, index);
+    if (claim == ChunkRows.Claim.BUSY) {
+      throw new ApiProblem(
           409, "Chunk being written", "Chunk " + index + " is being written by another request; retry shortly", List.of(), Map.of());
     }
-    if (claim == UploadChunks.Claim.STORED) {
+    if (claim == ChunkRows.Claim.STORED) {
       body.transferTo(java.io.OutputStream.nullOutputStream());
       return new Chunk(index, chunks.stored(uploadId));
     }
@@ -214,7 +214,7 @@ public final class ChunkedUploads {
         chunks.release(uploadId, index);
       }
     }
-    List<UploadChunks.StoredChunk> all = chunks.storedChunks(uploadId);
+    List<ChunkRows.StoredChunk> all = chunks.storedChunks(uploadId);
     sessions.recordChunks(uploadId, contiguousPrefix(uploadId, all), clock.instant(), clock.instant().plus(expiration));
     log.atInfo()
         .addKeyValue("upload_id", uploadId)
@@ -223,7 +223,7 @@ public final class ChunkedUploads {
         .addKeyValue("in_place", placed.inPlace())
         .addKeyValue("received", all.size())
         .log("chunked.chunk_stored");
-    return new Chunk(index, all.stream().map(UploadChunks.StoredChunk::index).toList());
+    return new Chunk(index, all.stream().map(ChunkRows.StoredChunk::index).toList());
   }
 
   /**
@@ -231,11 +231,11 @@ public final class ChunkedUploads {
    * copy to be stored or given up, so a duplicate sent by a client that retried too early is
    * answered like the first (the old front end treats any other status as a failed upload).
    */
-  private UploadChunks.Claim claimWaiting(String uploadId, int index) throws IOException {
+  private ChunkRows.Claim claimWaiting(String uploadId, int index) throws IOException {
     long deadline = System.nanoTime() + lockWait.toNanos();
     while (true) {
-      UploadChunks.Claim claim = chunks.claim(uploadId, index, clock.instant());
-      if (claim != UploadChunks.Claim.BUSY || System.nanoTime() >= deadline) {
+      ChunkRows.Claim claim = chunks.claim(uploadId, index, clock.instant());
+      if (claim != ChunkRows.Claim.BUSY || System.nanoTime() >= deadline) {
         return claim;
       }
       try {
@@ -248,7 +248,7 @@ public final class ChunkedUploads {
   }
 
   /** How many bytes from the start are in place in the upload's file: what tus sees as the offset. */
-  private long contiguousPrefix(String uploadId, List<UploadChunks.StoredChunk> all) {
+  private long contiguousPrefix(String uploadId, List<ChunkRows.StoredChunk> all) {
     UploadRow row = sessions.find(uploadId).orElseThrow();
     long prefix = 0;
     for (int k = 0; k < all.size() && all.get(k).index() == k && all.get(k).inPlace() && row.chunkSize() != null; k++) {
@@ -257,7 +257,7 @@ public final class ChunkedUploads {
     return Math.min(prefix, row.length());
   }
 
-  private void verifyHead(UploadRow row, ChunkPlacement.Placed placed) throws IOException, LegacyApiException {
+  private void verifyHead(UploadRow row, ChunkPlacement.Placed placed) throws IOException, ApiProblem {
     if (!storage.verifiesContent()) {
       return;
     }
@@ -265,7 +265,7 @@ public final class ChunkedUploads {
     byte[] head = placement.head(current, 0, placed, ContentSignature.HEAD);
     if (!ContentSignature.matches(row.contentType(), head)) {
       storage.fail(row.id(), "content does not look like " + row.contentType());
-      throw new LegacyApiException(
+      throw new ApiProblem(
           415, "Content does not match its type", "The first bytes are not " + row.contentType() + "; the upload has failed", List.of(), Map.of());
     }
   }
@@ -276,7 +276,7 @@ public final class ChunkedUploads {
    * is 409).
    */
   public Completed complete(String userId, String uploadId, String fileName, String contentType)
-      throws LegacyApiException, IOException {
+      throws ApiProblem, IOException {
     UploadRow row = owned(userId, uploadId);
     List<UploadRules.Violation> violations = new ArrayList<>();
     if (fileName != null) {
@@ -286,11 +286,11 @@ public final class ChunkedUploads {
       rules.checkType(contentType, violations);
     }
     if (!violations.isEmpty()) {
-      throw LegacyApiException.invalid(violations);
+      throw ApiProblem.invalid(violations);
     }
     if (row.status() != UploadStatus.COMPLETED) {
       if (!row.isChunked()) {
-        throw new LegacyApiException(409, "Not a chunked upload", "Upload " + uploadId + " is finished through tus", List.of(), Map.of());
+        throw new ApiProblem(409, "Not a chunked upload", "Upload " + uploadId + " is finished through tus", List.of(), Map.of());
       }
       try (UploadLocks.Lease lease = locks.acquire(uploadId, lockWait, () -> {})) {
         row = owned(userId, uploadId);
@@ -300,13 +300,13 @@ public final class ChunkedUploads {
           storage.completeChunked(sessions.find(uploadId).orElseThrow());
         }
       } catch (UploadAlreadyLockedException e) {
-        throw new LegacyApiException(423, "Upload busy", "Upload " + uploadId + " is being written; retry shortly", List.of(), Map.of());
+        throw new ApiProblem(423, "Upload busy", "Upload " + uploadId + " is being written; retry shortly", List.of(), Map.of());
       }
     }
     UploadRow done = sessions.find(uploadId).orElseThrow();
     if ((fileName != null && !UploadRules.sanitizeFileName(fileName).equals(done.fileName()))
         || (contentType != null && !contentType.trim().equals(done.contentType()))) {
-      throw new LegacyApiException(
+      throw new ApiProblem(
           409, "Upload already completed", "Upload " + uploadId + " was completed as " + done.fileName() + " (" + done.contentType() + ")", List.of(),
           Map.of("fileName", done.fileName(), "contentType", done.contentType()));
     }
@@ -314,24 +314,24 @@ public final class ChunkedUploads {
   }
 
   /** Checks every chunk is there and adds up, and joins chunks that are not in their places. */
-  private void assemble(UploadRow row) throws LegacyApiException, IOException {
-    List<UploadChunks.StoredChunk> all = chunks.storedChunks(row.id());
+  private void assemble(UploadRow row) throws ApiProblem, IOException {
+    List<ChunkRows.StoredChunk> all = chunks.storedChunks(row.id());
     if (all.size() < row.totalChunks()) {
-      throw new LegacyApiException(
+      throw new ApiProblem(
           400,
           "Chunks missing",
           all.size() + " of " + row.totalChunks() + " chunks received",
           List.of(),
-          Map.of("receivedChunks", all.stream().map(UploadChunks.StoredChunk::index).toList(), "totalChunks", row.totalChunks()));
+          Map.of("receivedChunks", all.stream().map(ChunkRows.StoredChunk::index).toList(), "totalChunks", row.totalChunks()));
     }
-    boolean joined = all.stream().anyMatch(UploadChunks.StoredChunk::joined);
+    boolean joined = all.stream().anyMatch(ChunkRows.StoredChunk::joined);
     if (!joined) {
-      long sum = all.stream().mapToLong(UploadChunks.StoredChunk::bytes).sum();
+      long sum = all.stream().mapToLong(ChunkRows.StoredChunk::bytes).sum();
       if (sum != row.length()) {
-        throw new LegacyApiException(
+        throw new ApiProblem(
             400, "Chunks do not add up", "The chunks hold " + sum + " bytes; the file has " + row.length(), List.of(), Map.of());
       }
-      if (!all.stream().allMatch(UploadChunks.StoredChunk::inPlace)) {
+      if (!all.stream().allMatch(ChunkRows.StoredChunk::inPlace)) {
         long start = System.nanoTime();
         placement.join(row, all);
         chunks.markJoined(row.id());
@@ -346,7 +346,7 @@ public final class ChunkedUploads {
   }
 
   /** A name or type given at completion replaces the one given at init (the bytes are checked again). */
-  private void relabel(UploadRow row, String fileName, String contentType) throws LegacyApiException, IOException {
+  private void relabel(UploadRow row, String fileName, String contentType) throws ApiProblem, IOException {
     String name = fileName != null ? UploadRules.sanitizeFileName(fileName) : row.fileName();
     String type = contentType != null ? contentType.trim() : row.contentType();
     if (name.equals(row.fileName()) && type.equals(row.contentType())) {
@@ -358,7 +358,7 @@ public final class ChunkedUploads {
         head = in.readNBytes((int) Math.min(ContentSignature.HEAD, row.length()));
       }
       if (!ContentSignature.matches(type, head)) {
-        throw new LegacyApiException(415, "Content does not match its type", "The first bytes are not " + type, List.of(), Map.of());
+        throw new ApiProblem(415, "Content does not match its type", "The first bytes are not " + type, List.of(), Map.of());
       }
     }
     Map<String, String> metadata = new LinkedHashMap<>(row.metadata());
@@ -372,22 +372,22 @@ public final class ChunkedUploads {
     return row.isChunked() ? chunks.stored(row.id()) : List.of();
   }
 
-  public UploadRow status(String userId, String uploadId) throws LegacyApiException {
+  public UploadRow status(String userId, String uploadId) throws ApiProblem {
     return owned(userId, uploadId);
   }
 
-  private UploadRow owned(String userId, String uploadId) throws LegacyApiException {
+  private UploadRow owned(String userId, String uploadId) throws ApiProblem {
     if (uploadId == null || !uploadId.matches("[0-9a-fA-F-]{36}")) {
-      throw LegacyApiException.notFound(String.valueOf(uploadId));
+      throw ApiProblem.notFound(String.valueOf(uploadId));
     }
     UploadRow row =
         storage
             .find(uploadId)
             .filter(r -> !r.isExpired(clock.instant()))
-            .orElseThrow(() -> LegacyApiException.notFound(uploadId));
+            .orElseThrow(() -> ApiProblem.notFound(uploadId));
     if (!java.util.Objects.equals(row.userId(), userId)) {
       // As the old service did: the JSON API says forbidden where tus says not found.
-      throw new LegacyApiException(403, "Forbidden", "Upload " + uploadId + " belongs to another user", List.of(), Map.of());
+      throw new ApiProblem(403, "Forbidden", "Upload " + uploadId + " belongs to another user", List.of(), Map.of());
     }
     return row;
   }

@@ -1,4 +1,4 @@
-package com.xeadline.uploads.tus;
+package com.xeadline.uploads.server.auth;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -8,13 +8,13 @@ import java.util.Map;
  * A refusal of the legacy JSON API, carrying what its problem+json answer needs: status, title,
  * detail, field violations and extra members (such as receivedChunks / totalChunks).
  */
-public final class LegacyApiException extends Exception {
+public final class ApiProblem extends Exception {
   private final int status;
   private final String title;
   private final List<UploadRules.Violation> violations;
   private final Map<String, Object> extra;
 
-  public LegacyApiException(
+  public ApiProblem(
       int status, String title, String detail, List<UploadRules.Violation> violations, Map<String, Object> extra) {
     super(detail);
     this.status = status;
@@ -23,14 +23,14 @@ public final class LegacyApiException extends Exception {
     this.extra = Map.copyOf(extra);
   }
 
-  public static LegacyApiException invalid(List<UploadRules.Violation> violations) {
+  public static ApiProblem invalid(List<UploadRules.Violation> violations) {
     String detail =
         String.join("; ", violations.stream().map(v -> v.field() + " " + v.message()).toList());
-    return new LegacyApiException(400, "Invalid request", detail, violations, Map.of());
+    return new ApiProblem(400, "Invalid request", detail, violations, Map.of());
   }
 
-  public static LegacyApiException notFound(String uploadId) {
-    return new LegacyApiException(404, "Upload not found", "No upload " + uploadId, List.of(), Map.of());
+  public static ApiProblem notFound(String uploadId) {
+    return new ApiProblem(404, "Upload not found", "No upload " + uploadId, List.of(), Map.of());
   }
 
   public int status() {
