@@ -1,8 +1,8 @@
 package com.xeadline.uploads.server;
 
 import com.xeadline.uploads.config.UploadsConfig;
-import com.xeadline.uploads.tus.Database;
-import com.xeadline.uploads.tus.UploadLocks;
+import com.xeadline.uploads.tus.db.Database;
+import com.xeadline.uploads.tus.upload.UploadLocks;
 import com.xeadline.uploads.gcs.GcsStorageFactory;
 import com.xeadline.uploads.server.limits.RateLimitHandler;
 import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;

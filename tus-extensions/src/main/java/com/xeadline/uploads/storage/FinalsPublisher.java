@@ -1,11 +1,11 @@
 package com.xeadline.uploads.storage;
 
-import com.xeadline.uploads.tus.CrashPoint;
-import com.xeadline.uploads.tus.UploadService;
-import com.xeadline.uploads.tus.UploadLocks;
-import com.xeadline.uploads.tus.UploadFinishedListener;
-import com.xeadline.uploads.tus.UploadTerminatedListener;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.CrashPoint;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadLocks;
+import com.xeadline.uploads.tus.upload.UploadFinishedListener;
+import com.xeadline.uploads.tus.upload.UploadTerminatedListener;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -7,8 +7,8 @@ import com.xeadline.uploads.storage.StorageProvider;
 import com.xeadline.uploads.storage.StorageProviders;
 import com.xeadline.uploads.storage.StoredObject;
 import com.xeadline.uploads.server.auth.UploadGrants;
-import com.xeadline.uploads.tus.UploadRow;
-import com.xeadline.uploads.tus.UploadRules;
+import com.xeadline.uploads.tus.rows.UploadRow;
+import com.xeadline.uploads.tus.upload.UploadRules;
 import com.xeadline.uploads.tus.legacy.LegacyChunkService;
 import com.xeadline.uploads.tus.legacy.ApiProblem;
 import jakarta.ws.rs.Consumes;
@@ -293,7 +293,7 @@ public final class StorageResource {
 
   /** A signed-URL upload completes when its object shows up at the provider. */
   private UploadRow completeIfStoredDirectly(UploadRow row) throws ApiProblem {
-    if (row.storageProvider() == null || row.isFinished() || row.status() == com.xeadline.uploads.tus.UploadStatus.FAILED) {
+    if (row.storageProvider() == null || row.isFinished() || row.status() == com.xeadline.uploads.tus.rows.UploadStatus.FAILED) {
       return row;
     }
     try {

@@ -1,10 +1,10 @@
 package com.xeadline.uploads.server.api;
 
 import com.xeadline.uploads.server.auth.AuthHandler;
-import com.xeadline.uploads.tus.UploadService;
-import com.xeadline.uploads.tus.UploadLocks;
-import com.xeadline.uploads.tus.UploadRow;
-import com.xeadline.uploads.tus.UploadSessions;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadLocks;
+import com.xeadline.uploads.tus.rows.UploadRow;
+import com.xeadline.uploads.tus.rows.UploadSessions;
 import com.xeadline.uploads.tus.legacy.LegacyChunkService;
 import com.xeadline.uploads.tus.legacy.ApiProblem;
 import jakarta.ws.rs.DELETE;

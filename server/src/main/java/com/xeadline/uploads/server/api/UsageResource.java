@@ -2,7 +2,7 @@ package com.xeadline.uploads.server.api;
 
 import com.xeadline.uploads.config.UploadsConfig;
 import com.xeadline.uploads.server.auth.AuthHandler;
-import com.xeadline.uploads.tus.UploadQuotas;
+import com.xeadline.uploads.tus.rows.UploadQuotas;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

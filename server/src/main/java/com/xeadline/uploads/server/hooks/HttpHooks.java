@@ -2,12 +2,12 @@ package com.xeadline.uploads.server.hooks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.xeadline.uploads.config.UploadsConfig;
-import com.xeadline.uploads.tus.CreationGate;
-import com.xeadline.uploads.tus.NewUpload;
-import com.xeadline.uploads.tus.UploadEvents;
-import com.xeadline.uploads.tus.UploadFinishedListener;
-import com.xeadline.uploads.tus.UploadTerminatedListener;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.CreationGate;
+import com.xeadline.uploads.tus.rows.NewUpload;
+import com.xeadline.uploads.tus.upload.UploadEvents;
+import com.xeadline.uploads.tus.upload.UploadFinishedListener;
+import com.xeadline.uploads.tus.upload.UploadTerminatedListener;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

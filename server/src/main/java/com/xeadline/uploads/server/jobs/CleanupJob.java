@@ -1,12 +1,12 @@
 package com.xeadline.uploads.server.jobs;
 
 import com.xeadline.uploads.storage.StorageProviders;
-import com.xeadline.uploads.tus.ExpirySweep;
-import com.xeadline.uploads.tus.UploadService;
-import com.xeadline.uploads.tus.UploadLocks;
-import com.xeadline.uploads.tus.UploadRow;
-import com.xeadline.uploads.tus.UploadSessions;
-import com.xeadline.uploads.tus.UploadStatus;
+import com.xeadline.uploads.tus.repair.ExpirySweep;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadLocks;
+import com.xeadline.uploads.tus.rows.UploadRow;
+import com.xeadline.uploads.tus.rows.UploadSessions;
+import com.xeadline.uploads.tus.rows.UploadStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

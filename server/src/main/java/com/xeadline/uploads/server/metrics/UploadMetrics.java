@@ -1,9 +1,9 @@
 package com.xeadline.uploads.server.metrics;
 
-import com.xeadline.uploads.tus.UploadEvents;
-import com.xeadline.uploads.tus.UploadFinishedListener;
-import com.xeadline.uploads.tus.UploadTerminatedListener;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.UploadEvents;
+import com.xeadline.uploads.tus.upload.UploadFinishedListener;
+import com.xeadline.uploads.tus.upload.UploadTerminatedListener;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

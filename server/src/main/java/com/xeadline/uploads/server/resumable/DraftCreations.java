@@ -1,13 +1,13 @@
 package com.xeadline.uploads.server.resumable;
 
-import com.xeadline.uploads.tus.BodyCheck;
-import com.xeadline.uploads.tus.CreationGate;
-import com.xeadline.uploads.tus.NewUpload;
-import com.xeadline.uploads.tus.QuotaExceededException;
-import com.xeadline.uploads.tus.UploadService;
-import com.xeadline.uploads.tus.UploadMetadata;
-import com.xeadline.uploads.tus.UploadRow;
-import com.xeadline.uploads.tus.UploadRules;
+import com.xeadline.uploads.tus.upload.BodyCheck;
+import com.xeadline.uploads.tus.upload.CreationGate;
+import com.xeadline.uploads.tus.rows.NewUpload;
+import com.xeadline.uploads.tus.rows.QuotaExceededException;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadMetadata;
+import com.xeadline.uploads.tus.rows.UploadRow;
+import com.xeadline.uploads.tus.upload.UploadRules;
 import com.xeadline.uploads.tus.protocol.PublicUrls;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -3,11 +3,11 @@ package com.xeadline.uploads.server.resumable;
 import static com.xeadline.uploads.server.resumable.DraftHeaders.LENGTH;
 import static com.xeadline.uploads.server.resumable.DraftHeaders.OFFSET;
 
-import com.xeadline.uploads.tus.BodyCheck;
-import com.xeadline.uploads.tus.QuotaExceededException;
-import com.xeadline.uploads.tus.UploadService;
-import com.xeadline.uploads.tus.UploadLocks;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.BodyCheck;
+import com.xeadline.uploads.tus.rows.QuotaExceededException;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadLocks;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import com.xeadline.uploads.tus.protocol.PublicUrls;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

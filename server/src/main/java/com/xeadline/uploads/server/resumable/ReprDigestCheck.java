@@ -1,9 +1,9 @@
 package com.xeadline.uploads.server.resumable;
 
 import com.xeadline.uploads.tus.TusError;
-import com.xeadline.uploads.tus.BodyCheck;
-import com.xeadline.uploads.tus.UploadFiles;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.BodyCheck;
+import com.xeadline.uploads.tus.upload.UploadFiles;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

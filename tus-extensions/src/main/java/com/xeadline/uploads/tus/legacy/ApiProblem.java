@@ -1,6 +1,6 @@
 package com.xeadline.uploads.tus.legacy;
 
-import com.xeadline.uploads.tus.UploadRules;
+import com.xeadline.uploads.tus.upload.UploadRules;
 import java.util.List;
 import java.util.Map;
 

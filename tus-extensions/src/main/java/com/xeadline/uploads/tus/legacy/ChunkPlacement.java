@@ -1,9 +1,9 @@
 package com.xeadline.uploads.tus.legacy;
 
-import com.xeadline.uploads.tus.UploadFiles;
-import com.xeadline.uploads.tus.UploadRow;
-import com.xeadline.uploads.tus.UploadRules;
-import com.xeadline.uploads.tus.UploadSessions;
+import com.xeadline.uploads.tus.upload.UploadFiles;
+import com.xeadline.uploads.tus.rows.UploadRow;
+import com.xeadline.uploads.tus.upload.UploadRules;
+import com.xeadline.uploads.tus.rows.UploadSessions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,16 +1,16 @@
 package com.xeadline.uploads.tus.legacy;
 
 import com.xeadline.uploads.storage.ObjectKeys;
-import com.xeadline.uploads.tus.ContentSignature;
-import com.xeadline.uploads.tus.CreationGate;
-import com.xeadline.uploads.tus.NewUpload;
-import com.xeadline.uploads.tus.QuotaExceededException;
-import com.xeadline.uploads.tus.UploadService;
-import com.xeadline.uploads.tus.UploadLocks;
-import com.xeadline.uploads.tus.UploadRow;
-import com.xeadline.uploads.tus.UploadRules;
-import com.xeadline.uploads.tus.UploadSessions;
-import com.xeadline.uploads.tus.UploadStatus;
+import com.xeadline.uploads.tus.upload.ContentSignature;
+import com.xeadline.uploads.tus.upload.CreationGate;
+import com.xeadline.uploads.tus.rows.NewUpload;
+import com.xeadline.uploads.tus.rows.QuotaExceededException;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadLocks;
+import com.xeadline.uploads.tus.rows.UploadRow;
+import com.xeadline.uploads.tus.upload.UploadRules;
+import com.xeadline.uploads.tus.rows.UploadSessions;
+import com.xeadline.uploads.tus.rows.UploadStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package com.xeadline.uploads.tus.protocol;
 
 import com.xeadline.uploads.tus.TusError;
-import com.xeadline.uploads.tus.UploadService;
+import com.xeadline.uploads.tus.upload.UploadService;
 import java.util.ArrayList;
 import java.util.List;
 import me.desair.tus.server.exception.TusException;

@@ -1,13 +1,13 @@
 package com.xeadline.uploads.tus.protocol;
 
 import com.xeadline.uploads.tus.TusError;
-import com.xeadline.uploads.tus.CreationGate;
-import com.xeadline.uploads.tus.FileConcatenation;
-import com.xeadline.uploads.tus.NewUpload;
-import com.xeadline.uploads.tus.QuotaExceededException;
-import com.xeadline.uploads.tus.UploadService;
-import com.xeadline.uploads.tus.UploadMetadata;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.CreationGate;
+import com.xeadline.uploads.tus.upload.FileConcatenation;
+import com.xeadline.uploads.tus.rows.NewUpload;
+import com.xeadline.uploads.tus.rows.QuotaExceededException;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadMetadata;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;

@@ -1,12 +1,12 @@
 package com.xeadline.uploads.tus.protocol;
 
 import com.xeadline.uploads.tus.TusError;
-import com.xeadline.uploads.tus.UploadService;
-import com.xeadline.uploads.tus.UploadMetadata;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadMetadata;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import jakarta.servlet.http.HttpServletRequest;
-import com.xeadline.uploads.tus.NewUpload;
-import com.xeadline.uploads.tus.UploadRules;
+import com.xeadline.uploads.tus.rows.NewUpload;
+import com.xeadline.uploads.tus.upload.UploadRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

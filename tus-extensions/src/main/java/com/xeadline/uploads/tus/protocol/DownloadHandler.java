@@ -1,9 +1,9 @@
 package com.xeadline.uploads.tus.protocol;
 
 import com.xeadline.uploads.tus.TusError;
-import com.xeadline.uploads.tus.FileConcatenation;
-import com.xeadline.uploads.tus.UploadService;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.FileConcatenation;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import jakarta.servlet.http.HttpServletResponse;
 import com.xeadline.uploads.storage.StorageProvider;
 import com.xeadline.uploads.storage.StorageProviders;

@@ -1,9 +1,9 @@
 package com.xeadline.uploads.tus.protocol;
 
 import com.xeadline.uploads.tus.TusError;
-import com.xeadline.uploads.tus.QuotaExceededException;
-import com.xeadline.uploads.tus.UploadService;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.rows.QuotaExceededException;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import me.desair.tus.server.HttpHeader;

@@ -1,7 +1,7 @@
 package com.xeadline.uploads.tus.protocol;
 
-import com.xeadline.uploads.tus.UploadService;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import jakarta.servlet.http.HttpServletRequest;
 import me.desair.tus.server.upload.UploadId;
 

@@ -1,11 +1,11 @@
 package com.xeadline.uploads.tus.protocol;
 
 import com.xeadline.uploads.storage.StorageProviders;
-import com.xeadline.uploads.tus.FileConcatenation;
-import com.xeadline.uploads.tus.TusUploadStorage;
-import com.xeadline.uploads.tus.UploadService;
-import com.xeadline.uploads.tus.UploadLocks;
-import com.xeadline.uploads.tus.UploadRules;
+import com.xeadline.uploads.tus.upload.FileConcatenation;
+import com.xeadline.uploads.tus.protocol.TusUploadStorage;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadLocks;
+import com.xeadline.uploads.tus.upload.UploadRules;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

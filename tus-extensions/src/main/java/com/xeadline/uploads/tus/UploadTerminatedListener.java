@@ -1,8 +1,0 @@
-package com.xeadline.uploads.tus;
-
-import java.io.IOException;
-
-/** Told when an upload is terminated, to remove what it published. */
-public interface UploadTerminatedListener {
-  void terminated(UploadRow row) throws IOException;
-}
