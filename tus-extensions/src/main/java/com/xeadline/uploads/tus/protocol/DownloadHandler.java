@@ -69,19 +69,7 @@ final class DownloadHandler extends AbstractRequestHandler {
     }
     long length = row.length();
     String etag = "\"" + row.id() + "\"";
-    response.setHeader("ETag", etag);
-    response.setHeader("Accept-Ranges", "bytes");
-    // Public finals are what the old service's public blobs were: cacheable by browsers and CDNs
-    // (an id's bytes never change). Private ones are revalidated on every use.
-    response.setHeader("Cache-Control", publicFinals ? "public, max-age=86400" : "private, max-age=0, must-revalidate");
-    response.setHeader("X-Content-Type-Options", "nosniff");
-    response.setHeader("Content-Type", mediaType(row.contentType()));
-    response.setHeader("Content-Disposition", contentDisposition(row));
-    if (row.completedAt() != null) {
-      response.setHeader(
-          "Last-Modified",
-          DateTimeFormatter.RFC_1123_DATE_TIME.format(row.completedAt().atOffset(ZoneOffset.UTC)));
-    }
+    describe(response, row, etag);
     if (etag.equals(request.getHeader("If-None-Match"))) {
       response.setHeader("Content-Length", null);
       response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
@@ -107,6 +95,28 @@ final class DownloadHandler extends AbstractRequestHandler {
       case ByteRange.Whole w -> response.setStatus(HttpServletResponse.SC_OK);
     }
     response.setHeader("Content-Length", Long.toString(count));
+    send(response, row, first, count);
+  }
+
+  /** The headers every answer about a finished upload carries. */
+  private void describe(TusServletResponse response, UploadRow row, String etag) {
+    response.setHeader("ETag", etag);
+    response.setHeader("Accept-Ranges", "bytes");
+    // Public finals are what the old service's public blobs were: cacheable by browsers and CDNs
+    // (an id's bytes never change). Private ones are revalidated on every use.
+    response.setHeader("Cache-Control", publicFinals ? "public, max-age=86400" : "private, max-age=0, must-revalidate");
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    response.setHeader("Content-Type", mediaType(row.contentType()));
+    response.setHeader("Content-Disposition", contentDisposition(row));
+    if (row.completedAt() != null) {
+      response.setHeader(
+          "Last-Modified",
+          DateTimeFormatter.RFC_1123_DATE_TIME.format(row.completedAt().atOffset(ZoneOffset.UTC)));
+    }
+  }
+
+  /** {@code count} bytes from {@code first}, from the provider that holds the final or from the local file. */
+  private void send(TusServletResponse response, UploadRow row, long first, long count) throws IOException, TusException {
     if (row.storageProvider() != null) {
       StorageProvider provider =
           providers
