@@ -21,12 +21,13 @@ class LogLineTest {
     LoggingEvent event = new LoggingEvent("test", context.getLogger("http"), Level.INFO, "upload.created", null, null);
     event.setMDCPropertyMap(Map.of("request_id", "r-1"));
     event.addKeyValuePair(new org.slf4j.event.KeyValuePair("file", "a \"b\"\nc"));
+    event.addKeyValuePair(new org.slf4j.event.KeyValuePair("bytes", 42L));
     event.setTimeStamp(0);
 
     assertThat(line(context, event))
         .isEqualTo(
-            "{\"time\":\"1970-01-01T00:00:00Z\",\"level\":\"INFO\",\"logger\":\"http\","
-                + "\"event\":\"upload.created\",\"request_id\":\"r-1\",\"file\":\"a \\\"b\\\"\\nc\"}\n");
+            "{\"time\":\"1970-01-01T00:00:00.000Z\",\"level\":\"INFO\",\"logger\":\"http\","
+                + "\"event\":\"upload.created\",\"request_id\":\"r-1\",\"file\":\"a \\\"b\\\"\\nc\",\"bytes\":42}\n");
   }
 
   @Test
