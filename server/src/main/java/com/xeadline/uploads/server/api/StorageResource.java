@@ -87,23 +87,6 @@ public final class StorageResource {
     this.maxChunkSize = maxChunkSize;
   }
 
-  public record InitRequest(
-      @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 255) String fileName,
-      @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minimum = "1") Long fileSize,
-      @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String contentType,
-      @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minimum = "1") Integer totalChunks,
-      @Schema(minimum = "1", description = "the client's fixed chunk size (all chunks but the last); learned from the chunks when absent")
-          Long chunkSize,
-      @Schema(description = "video title, stored in its metadata") String title,
-      @Schema(description = "video description") String description) {}
-
-  public record CompleteRequest(
-      @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String uploadId,
-      String fileName,
-      String contentType,
-      @Schema(description = "video title, stored in its metadata") String title,
-      @Schema(description = "video description") String description) {}
-
   @GET
   @Path("get-direct-upload-url")
   @Operation(summary = "Create an upload the client sends straight to tus (with a 15-minute signed grant in its URL) or to the storage provider")
@@ -137,7 +120,7 @@ public final class StorageResource {
   @Path("init-chunked-upload")
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Start a chunked upload")
-  public Bodies.InitResponse init(InitRequest request, @Context Request jetty)
+  public Bodies.InitResponse init(Requests.InitRequest request, @Context Request jetty)
       throws LegacyApiException, IOException {
     if (request == null) {
       throw LegacyApiException.invalid(List.of(new UploadRules.Violation("body", "must be a JSON object")));
@@ -257,7 +240,7 @@ public final class StorageResource {
   @Path("complete-chunked-upload")
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Finish a chunked upload once every chunk is stored")
-  public Bodies.CompleteResponse complete(CompleteRequest request, @Context UriInfo uri, @Context Request jetty)
+  public Bodies.CompleteResponse complete(Requests.CompleteRequest request, @Context UriInfo uri, @Context Request jetty)
       throws LegacyApiException, IOException {
     if (request == null || request.uploadId() == null) {
       throw LegacyApiException.invalid(List.of(new UploadRules.Violation("uploadId", "is required")));
