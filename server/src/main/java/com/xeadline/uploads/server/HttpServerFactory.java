@@ -62,7 +62,7 @@ final class HttpServerFactory {
           "Retry-After");
 
   static final int ACCEPT_QUEUE = 1024;
-  static final int INPUT_BUFFER = 64 * 1024;
+  static final int INPUT_BUFFER = 16 * 1024;
 
   private HttpServerFactory() {}
 
@@ -77,13 +77,17 @@ final class HttpServerFactory {
     http.setSendServerVersion(false);
     http.setSendDateHeader(true);
     http.setRequestHeaderSize(64 * 1024);
+    // Jetty's per-connection cache of header fields is a trie of about 78 KiB (char arrays) on
+    // every connection: 39 MiB of heap under 500 slow uploads, which send headers once each.
+    http.setHeaderCacheSize(0);
     if (config.server().trustProxy()) {
       http.addCustomizer(new ForwardedRequestCustomizer());
     }
     HttpConnectionFactory http1 = new HttpConnectionFactory(http);
-    // Bodies are written to disk straight from these buffers (JettyBodySource): 64 KiB per read
-    // instead of 8 KiB means an eighth of the socket reads. A connection holds one only while
-    // bytes wait in it, so idle uploads cost nothing.
+    // Bodies are written to disk straight from these buffers (JettyBodySource), batched into
+    // writes of up to 1 MiB whatever their size. Each connection with a body in flight keeps one:
+    // 64 KiB came to 32 MiB of direct memory under 500 slow uploads; 16 KiB halves the socket
+    // reads of Jetty's default 8 KiB for a quarter of that.
     http1.setInputBufferSize(INPUT_BUFFER);
     ServerConnector connector = new ServerConnector(server, http1);
     connector.setHost(config.server().host());
