@@ -2,8 +2,7 @@ package com.xeadline.uploads.tus;
 
 import com.xeadline.uploads.storage.UploadParts.Part;
 import java.util.List;
-import java.util.function.Predicate;
-import org.jdbi.v3.core.Handle;
+import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -20,14 +19,16 @@ public final class UploadPartRows {
   }
 
   /**
-   * Runs {@code advance} (the offset's compare-and-set, on the given handle) and, if it moved the
-   * offset, records {@code part} in the same transaction. False, and nothing recorded, when the
-   * offset was not where the writer expected it.
+   * Runs {@code advance} (the offset's compare-and-set, e.g. {@link UploadSessions#advanceOffset})
+   * and, if it moved the offset, records {@code part}, in one transaction: Jdbi hands calls on this
+   * thread nested in a transaction callback the same handle, so the compare-and-set joins it. False,
+   * and nothing recorded, when the offset was not where the writer expected it; when the part
+   * cannot be recorded, the offset does not move either.
    */
-  public boolean advanceWithPart(String uploadId, Part part, Predicate<Handle> advance) {
+  public boolean advanceWithPart(String uploadId, Part part, BooleanSupplier advance) {
     return jdbi.inTransaction(
         h -> {
-          if (!advance.test(h)) {
+          if (!advance.getAsBoolean()) {
             return false;
           }
           h.createUpdate(

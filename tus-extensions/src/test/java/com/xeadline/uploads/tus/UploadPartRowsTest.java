@@ -8,8 +8,8 @@ import com.xeadline.uploads.storage.UploadParts.Part;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
-import org.jdbi.v3.core.Handle;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class UploadPartRowsTest {
   private Database database;
   private UploadPartRows parts;
+  private UploadSessions sessions;
   private String id;
 
   @BeforeEach
@@ -28,6 +29,7 @@ class UploadPartRowsTest {
                 .load(List.of("--database.url=jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"))
                 .database());
     parts = new UploadPartRows(database.jdbi());
+    sessions = new UploadSessions(database.jdbi());
     id = UUID.randomUUID().toString();
     database.jdbi().useHandle(h -> h.execute(
         "INSERT INTO upload_sessions (id, file_size, status, created_at, last_activity_at) VALUES (?, 100, 'initialized', NOW(), NOW())", id));
@@ -38,9 +40,9 @@ class UploadPartRowsTest {
     database.close();
   }
 
-  private Predicate<Handle> moveOffset(long from, long to) {
-    return h -> h.createUpdate("UPDATE upload_sessions SET upload_offset = :to WHERE id = :id AND upload_offset = :from")
-        .bind("id", id).bind("from", from).bind("to", to).execute() == 1;
+  /** The compare-and-set the append uses, through its own Jdbi calls. */
+  private BooleanSupplier moveOffset(long from, long to) {
+    return () -> sessions.advanceOffset(id, from, to, 100L, Instant.now(), Instant.now().plusSeconds(60), "/files/" + id);
   }
 
   private long offset() {
@@ -63,8 +65,9 @@ class UploadPartRowsTest {
   @Test
   void aSecondPartAtAnAcknowledgedStartRollsTheOffsetBack() {
     assertThat(parts.advanceWithPart(id, new Part("k1", 0, 40, 1), moveOffset(0, 40))).isTrue();
-    // Even a writer whose compare-and-set passes cannot record a second part at a recorded start.
-    assertThatThrownBy(() -> parts.advanceWithPart(id, new Part("k2", 0, 60, 2), h -> moveOffset(40, 60).test(h)))
+    // Even a writer whose compare-and-set passes cannot record a second part at a recorded start,
+    // and its offset does not move: the compare-and-set ran in the part's transaction.
+    assertThatThrownBy(() -> parts.advanceWithPart(id, new Part("k2", 0, 60, 2), moveOffset(40, 60)))
         .isInstanceOf(RuntimeException.class);
     assertThat(offset()).isEqualTo(40);
     assertThat(parts.list(id)).extracting(Part::key).containsExactly("k1");
