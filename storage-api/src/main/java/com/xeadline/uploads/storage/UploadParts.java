@@ -41,6 +41,9 @@ public interface UploadParts {
    */
   Part composePart(String uploadId, long start, List<Part> sources) throws IOException;
 
+  /** Deletes one part (written but not recorded, or forgotten). */
+  void delete(Part part) throws IOException;
+
   /** Deletes every part of the upload, recorded or not (completion, termination, expiry). */
   void deleteAll(String uploadId) throws IOException;
 }

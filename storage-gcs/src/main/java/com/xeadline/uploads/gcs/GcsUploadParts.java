@@ -126,6 +126,11 @@ public final class GcsUploadParts implements UploadParts {
   }
 
   @Override
+  public void delete(Part part) throws IOException {
+    provider.delete(part.key());
+  }
+
+  @Override
   public void deleteAll(String uploadId) throws IOException {
     for (String key : provider.list(DIR + UUID.fromString(uploadId) + "/")) {
       provider.delete(key);
