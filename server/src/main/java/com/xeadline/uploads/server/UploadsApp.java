@@ -54,6 +54,7 @@ import com.xeadline.uploads.server.video.VideoTools;
 import com.xeadline.uploads.tus.KeyFile;
 import com.xeadline.uploads.tus.UploadGrants;
 import com.xeadline.uploads.tus.UploadRules;
+import com.xeadline.uploads.tus.legacy.ChunkStore;
 import com.xeadline.uploads.tus.legacy.ChunkedUploads;
 import com.xeadline.uploads.tus.legacy.UploadChunks;
 import com.xeadline.uploads.tus.protocol.PublicUrls;
@@ -228,7 +229,7 @@ public final class UploadsApp implements AutoCloseable {
               rules,
               config.rules().maxChunkSize(),
               config.tus().expiration(),
-              config.storage().fsync(),
+              ChunkStore.onDisk(files, sessions, config.rules().maxChunkSize(), config.storage().fsync()),
               clock);
       FinalUrls finalUrls = new FinalUrls(config.storage().publicFinals(), grants);
       Handler api =

@@ -68,12 +68,30 @@ public final class InProgressParts {
       sources.addAll(recorded(partial.id(), partial.length()));
       total += partial.length();
     }
-    if (total == 0 || UploadPartRows.contiguousEnd(rows.list(finalId)) == total) {
-      return total;
-    }
-    Part joined = parts.composePart(finalId, 0, sources);
-    rows.advanceWithPart(finalId, joined, () -> true);
+    composeInto(finalId, sources, total);
     return total;
+  }
+
+  /**
+   * Composes {@code sources} (of {@code total} bytes, in order) into the one recorded part of
+   * {@code uploadId}, unless it already holds that part (a crash before its row was completed).
+   */
+  public void composeInto(String uploadId, List<Part> sources, long total) throws IOException {
+    if (total == 0 || UploadPartRows.contiguousEnd(rows.list(uploadId)) == total) {
+      return;
+    }
+    Part joined = parts.composePart(uploadId, 0, sources);
+    rows.advanceWithPart(uploadId, joined, () -> true);
+  }
+
+  /** Writes {@code length} bytes as an object of the upload that no row records yet (a legacy chunk). */
+  public Part writeLoose(String uploadId, long start, InputStream data, long length) throws IOException {
+    return parts.write(uploadId, start, data, length);
+  }
+
+  /** Reads {@code length} bytes from {@code offset} of the given parts (a legacy chunk's object). */
+  public InputStream open(List<Part> from, long offset, long length) throws IOException {
+    return parts.open(from, offset, length);
   }
 
   /** Deletes every part object of the upload and forgets the rows (completion, termination, expiry). */
