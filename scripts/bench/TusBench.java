@@ -16,12 +16,15 @@ import java.util.concurrent.Future;
  *
  *   java TusBench.java throughput BASE_URL SIZE PATCH ROUNDS
  *   java TusBench.java concurrent BASE_URL UPLOADS EACH PATCH
+ *   java TusBench.java one BASE_URL SIZE PATCH
  *
  * throughput: per round, the same bytes in the same PATCH size three ways: to the discard ceiling
  * (PATCH /bench/discard: received and dropped), to the disk ceiling (/bench/discard?sink=disk:
  * received and written to a file, no tus, no SQL) and as a real tus upload; prints MiB/s of each
  * and the ratios tus/discard (the target) and tus/disk.
  * concurrent: UPLOADS uploads of EACH bytes at once; prints aggregate MiB/s.
+ * one: a single tus upload of SIZE in PATCH-sized requests, no warm-up (scripts/bench/in-progress
+ * counts the storage requests it causes); prints MiB/s, and the last PATCH's time (completion).
  * The body is one random buffer generated once, so the client does not limit the figures.
  */
 public class TusBench {
@@ -34,6 +37,7 @@ public class TusBench {
     switch (args[0]) {
       case "throughput" -> throughput(base, Long.parseLong(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
       case "concurrent" -> concurrent(base, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+      case "one" -> one(base, Long.parseLong(args[2]), Integer.parseInt(args[3]));
       default -> throw new IllegalArgumentException("throughput or concurrent");
     }
   }
@@ -86,6 +90,18 @@ public class TusBench {
     }
   }
 
+  static void one(URI base, long size, int patch) throws Exception {
+    byte[] body = randomBytes(patch);
+    long start = System.nanoTime();
+    upload(base, size, body);
+    double s = seconds(start);
+    System.out.printf("RESULT one size_mib=%.0f patch_mib=%.0f seconds=%.2f throughput=%.1f MiB/s last_patch_ms=%d%n",
+        size / MIB, patch / MIB, s, size / MIB / s, lastPatchNanos / 1_000_000);
+  }
+
+  /** How long the most recent PATCH took (for one upload: the last one, which completes it). */
+  static volatile long lastPatchNanos;
+
   /** POST /files/ then PATCH the whole size in body-sized requests; checks every offset. */
   static void upload(URI base, long size, byte[] body) throws Exception {
     HttpResponse<String> created = HTTP.send(
@@ -112,7 +128,9 @@ public class TusBench {
           .method("PATCH", n == body.length
               ? HttpRequest.BodyPublishers.ofByteArray(body)
               : HttpRequest.BodyPublishers.ofByteArray(Arrays.copyOf(body, n)));
+      long sent = System.nanoTime();
       HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      lastPatchNanos = System.nanoTime() - sent;
       if (response.statusCode() != 204) {
         throw new IllegalStateException("PATCH " + target + " at " + offset + ": " + response.statusCode() + " " + response.body());
       }
