@@ -1,6 +1,6 @@
 package com.xeadline.uploads.server;
 
-import com.xeadline.uploads.tus.StorageFailure;
+import com.xeadline.uploads.tus.upload.StorageFailure;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;

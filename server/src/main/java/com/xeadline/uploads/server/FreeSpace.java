@@ -1,7 +1,7 @@
 package com.xeadline.uploads.server;
 
-import com.xeadline.uploads.tus.CreationGate;
-import com.xeadline.uploads.tus.NewUpload;
+import com.xeadline.uploads.tus.upload.CreationGate;
+import com.xeadline.uploads.tus.rows.NewUpload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package com.xeadline.uploads.server;
 import com.xeadline.uploads.server.auth.AuthHandler;
 import com.xeadline.uploads.server.auth.GrantAccess;
 import com.xeadline.uploads.server.http.RefusedBody;
-import com.xeadline.uploads.tus.DatabaseOutage;
-import com.xeadline.uploads.tus.StorageFailure;
+import com.xeadline.uploads.tus.db.DatabaseOutage;
+import com.xeadline.uploads.tus.upload.StorageFailure;
 import com.xeadline.uploads.tus.protocol.TusService;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -31,7 +31,7 @@ final class TusServlet extends HttpServlet {
     HttpServletRequest request = original;
     try {
       String grant = request.getParameter("grant");
-      java.util.Optional<com.xeadline.uploads.tus.UploadRow> granted =
+      java.util.Optional<com.xeadline.uploads.tus.rows.UploadRow> granted =
           grant == null ? java.util.Optional.empty() : grants.granted(lastSegment(request.getRequestURI()), grant);
       if (grant != null && granted.isEmpty()) {
         response.setHeader("Tus-Resumable", "1.0.0");

@@ -1,6 +1,6 @@
 package com.xeadline.uploads.server;
 
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.util.Collections;

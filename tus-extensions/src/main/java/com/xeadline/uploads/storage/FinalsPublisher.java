@@ -1,10 +1,11 @@
 package com.xeadline.uploads.storage;
 
-import com.xeadline.uploads.tus.CrashPoint;
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadLocks;
-import com.xeadline.uploads.tus.UploadFinishedListener;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.CrashPoint;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadLocks;
+import com.xeadline.uploads.tus.upload.UploadFinishedListener;
+import com.xeadline.uploads.tus.upload.UploadTerminatedListener;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -24,13 +25,13 @@ import org.slf4j.LoggerFactory;
  * move, so after a crash {@link #repairPending} finds the bytes either still in the upload
  * directory (publish again under the same key) or already at the provider (record it).
  */
-public final class FinalsPublisher implements UploadFinishedListener, SqlUploadStorage.TerminationListener {
+public final class FinalsPublisher implements UploadFinishedListener, UploadTerminatedListener {
   private static final Logger log = LoggerFactory.getLogger(FinalsPublisher.class);
 
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final StorageProviders providers;
 
-  public FinalsPublisher(SqlUploadStorage storage, StorageProviders providers) {
+  public FinalsPublisher(UploadService storage, StorageProviders providers) {
     this.storage = storage;
     this.providers = providers;
   }

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.xeadline.uploads.config.ConfigLoader;
 import com.xeadline.uploads.config.UploadsConfig;
-import com.xeadline.uploads.tus.BodyCheck;
-import com.xeadline.uploads.tus.Database;
-import com.xeadline.uploads.tus.NewUpload;
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadFiles;
-import com.xeadline.uploads.tus.UploadRow;
-import com.xeadline.uploads.tus.UploadSessions;
-import com.xeadline.uploads.tus.UploadStatus;
+import com.xeadline.uploads.tus.upload.BodyCheck;
+import com.xeadline.uploads.tus.db.Database;
+import com.xeadline.uploads.tus.rows.NewUpload;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadFiles;
+import com.xeadline.uploads.tus.rows.UploadRow;
+import com.xeadline.uploads.tus.rows.UploadSessions;
+import com.xeadline.uploads.tus.rows.UploadStatus;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,11 +37,11 @@ class FinalsPublisherTest {
       UploadSessions sessions = new UploadSessions(database.jdbi());
       UuidUploadIdFactory ids = new UuidUploadIdFactory();
       ids.setUploadUri("/files");
-      SqlUploadStorage storage =
-          new SqlUploadStorage(sessions, new UploadFiles(dir.resolve("uploads")), Clock.systemUTC(), config.tus(), false, false, config.limits(), ids);
+      UploadService storage =
+          new UploadService(sessions, new UploadFiles(dir.resolve("uploads")), Clock.systemUTC(), config.tus(), false, false, config.limits(), ids);
       FlakyProvider provider = new FlakyProvider();
       FinalsPublisher publisher = new FinalsPublisher(storage, new StorageProviders(provider, List.of()));
-      storage.addFinishedListener(publisher);
+      storage.listeners().add(publisher);
 
       UploadRow row =
           storage.createUpload(new NewUpload("alice", 5L, null, Map.of("filename", "a.mp4"), null, "REGULAR", null, List.of(), null, null, null));

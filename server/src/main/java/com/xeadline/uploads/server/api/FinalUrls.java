@@ -1,6 +1,6 @@
 package com.xeadline.uploads.server.api;
 
-import com.xeadline.uploads.tus.UploadGrants;
+import com.xeadline.uploads.server.auth.UploadGrants;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Duration;
 

@@ -1,6 +1,6 @@
 package com.xeadline.uploads.server.api;
 
-import com.xeadline.uploads.tus.legacy.LegacyApiException;
+import com.xeadline.uploads.tus.legacy.ApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -16,7 +16,7 @@ record KeysetCursor(Instant at, String id) {
   }
 
   /** The cursor given, or null when none was. */
-  static KeysetCursor parse(String cursor) throws LegacyApiException {
+  static KeysetCursor parse(String cursor) throws ApiProblem {
     if (cursor == null || cursor.isEmpty()) {
       return null;
     }
@@ -32,9 +32,9 @@ record KeysetCursor(Instant at, String id) {
     }
   }
 
-  static void checkLimit(int limit, int max) throws LegacyApiException {
+  static void checkLimit(int limit, int max) throws ApiProblem {
     if (limit < 1 || limit > max) {
-      throw new LegacyApiException(400, "Invalid request", "limit must be between 1 and " + max, List.of(), Map.of());
+      throw new ApiProblem(400, "Invalid request", "limit must be between 1 and " + max, List.of(), Map.of());
     }
   }
 
@@ -50,7 +50,7 @@ record KeysetCursor(Instant at, String id) {
     return body;
   }
 
-  private static LegacyApiException invalid() {
-    return new LegacyApiException(400, "Invalid request", "cursor is not one this server gave out", List.of(), Map.of());
+  private static ApiProblem invalid() {
+    return new ApiProblem(400, "Invalid request", "cursor is not one this server gave out", List.of(), Map.of());
   }
 }

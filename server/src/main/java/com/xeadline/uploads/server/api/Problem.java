@@ -1,6 +1,6 @@
 package com.xeadline.uploads.server.api;
 
-import com.xeadline.uploads.tus.UploadRules;
+import com.xeadline.uploads.tus.upload.UploadRules;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,8 +2,8 @@ package com.xeadline.uploads.server.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.xeadline.uploads.tus.UploadRules;
-import com.xeadline.uploads.tus.legacy.LegacyApiException;
+import com.xeadline.uploads.tus.upload.UploadRules;
+import com.xeadline.uploads.tus.legacy.ApiProblem;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -17,9 +17,9 @@ final class ProblemMappers {
 
   private ProblemMappers() {}
 
-  static final class Refusals implements ExceptionMapper<LegacyApiException> {
+  static final class Refusals implements ExceptionMapper<ApiProblem> {
     @Override
-    public Response toResponse(LegacyApiException e) {
+    public Response toResponse(ApiProblem e) {
       return Problem.of(e.status(), e.title(), e.getMessage(), e.violations(), e.extra());
     }
   }
@@ -76,9 +76,9 @@ final class ProblemMappers {
         log.atInfo().addKeyValue("reason", String.valueOf(io.getMessage())).log("api.request_broken");
         return Problem.of(400, "Request body broken off", "The request body could not be read");
       }
-      if (com.xeadline.uploads.tus.DatabaseOutage.isCause(e)) {
+      if (com.xeadline.uploads.tus.db.DatabaseOutage.isCause(e)) {
         log.atWarn().addKeyValue("reason", String.valueOf(e.getMessage())).log("api.database_unavailable");
-        int retry = com.xeadline.uploads.tus.DatabaseOutage.RETRY_AFTER_SECONDS;
+        int retry = com.xeadline.uploads.tus.db.DatabaseOutage.RETRY_AFTER_SECONDS;
         return Response.fromResponse(
                 Problem.of(503, "Service Unavailable", "The database is unavailable; retry shortly", java.util.List.of(), Map.of("retryAfter", retry)))
             .header("Retry-After", retry)

@@ -6,11 +6,11 @@ import com.xeadline.uploads.storage.ObjectKeys;
 import com.xeadline.uploads.storage.StorageProvider;
 import com.xeadline.uploads.storage.StorageProviders;
 import com.xeadline.uploads.storage.StoredObject;
-import com.xeadline.uploads.tus.UploadGrants;
-import com.xeadline.uploads.tus.UploadRow;
-import com.xeadline.uploads.tus.UploadRules;
-import com.xeadline.uploads.tus.legacy.ChunkedUploads;
-import com.xeadline.uploads.tus.legacy.LegacyApiException;
+import com.xeadline.uploads.server.auth.UploadGrants;
+import com.xeadline.uploads.tus.rows.UploadRow;
+import com.xeadline.uploads.tus.upload.UploadRules;
+import com.xeadline.uploads.tus.legacy.LegacyChunkService;
+import com.xeadline.uploads.tus.legacy.ApiProblem;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -43,7 +43,7 @@ import org.eclipse.jetty.server.Request;
 
 /**
  * The old Xeadline JSON upload API under {@code /api/storage}, as a thin translation onto the
- * same uploads as tus ({@link ChunkedUploads}).
+ * same uploads as tus ({@link LegacyChunkService}).
  */
 @Path("/api/storage")
 @Produces(MediaType.APPLICATION_JSON)
@@ -54,7 +54,7 @@ public final class StorageResource {
   private static final long PROBE_UPLOAD_MAX = 8 * 1024 * 1024;
   private static final Pattern PROBE_SIZE = Pattern.compile("(\\d{1,9})\\s*(kb|mb|b)?", Pattern.CASE_INSENSITIVE);
 
-  private final ChunkedUploads chunked;
+  private final LegacyChunkService chunked;
   private final StorageProviders providers;
   private final UploadGrants grants;
   private final java.nio.file.Path spillDir;
@@ -63,7 +63,7 @@ public final class StorageResource {
   private final FinalUrls finalUrls;
 
   public StorageResource(
-      ChunkedUploads chunked,
+      LegacyChunkService chunked,
       StorageProviders providers,
       UploadGrants grants,
       java.nio.file.Path spillDir,
@@ -91,7 +91,7 @@ public final class StorageResource {
       @QueryParam("contentType") String contentType,
       @Context UriInfo uri,
       @Context Request jetty)
-      throws LegacyApiException, IOException {
+      throws ApiProblem, IOException {
     URI base = uri.getBaseUri();
     StorageProvider provider = providers.current();
     if (!provider.name().equals("local")) {
@@ -101,7 +101,7 @@ public final class StorageResource {
       try {
         signed = provider.directUploadUrl(key, contentType == null ? "" : contentType.trim(), GRANT_VALIDITY);
       } catch (UnsupportedOperationException cannotSign) {
-        throw new LegacyApiException(501, "Direct upload unavailable", cannotSign.getMessage(), List.of(), Map.of());
+        throw new ApiProblem(501, "Direct upload unavailable", cannotSign.getMessage(), List.of(), Map.of());
       }
       UploadRow row = chunked.initSigned(AuthHandler.userOf(jetty), fileName, contentType, provider.name(), key);
       Map<String, Object> body = new LinkedHashMap<>();
@@ -121,9 +121,9 @@ public final class StorageResource {
   @Path("init-chunked-upload")
   @Consumes(MediaType.APPLICATION_JSON)
   public Map<String, Object> init(InitRequest request, @Context Request jetty)
-      throws LegacyApiException, IOException {
+      throws ApiProblem, IOException {
     if (request == null) {
-      throw LegacyApiException.invalid(List.of(new UploadRules.Violation("body", "must be a JSON object")));
+      throw ApiProblem.invalid(List.of(new UploadRules.Violation("body", "must be a JSON object")));
     }
     UploadRow row =
         chunked.init(
@@ -144,13 +144,13 @@ public final class StorageResource {
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   public Map<String, Object> uploadChunk(
       @HeaderParam("Content-Type") String contentType, InputStream body, @Context Request jetty)
-      throws LegacyApiException, IOException {
+      throws ApiProblem, IOException {
     String user = AuthHandler.userOf(jetty);
     MultipartReader reader = new MultipartReader(body, contentType);
     String uploadId = null;
     String chunkIndex = null;
     java.nio.file.Path spilled = null;
-    ChunkedUploads.Chunk result = null;
+    LegacyChunkService.Chunk result = null;
     try {
       for (MultipartReader.Part part; (part = reader.next()) != null; ) {
         switch (part.name()) {
@@ -158,7 +158,7 @@ public final class StorageResource {
           case "chunkIndex" -> chunkIndex = field(part);
           case "chunk" -> {
             if (result != null || spilled != null) {
-              throw LegacyApiException.invalid(List.of(new UploadRules.Violation("chunk", "must be sent once")));
+              throw ApiProblem.invalid(List.of(new UploadRules.Violation("chunk", "must be sent once")));
             }
             if (uploadId != null && chunkIndex != null) {
               result = chunked.receive(user, uploadId, index(chunkIndex), part.body());
@@ -171,7 +171,7 @@ public final class StorageResource {
       }
       if (result == null) {
         if (uploadId == null || chunkIndex == null || spilled == null) {
-          throw LegacyApiException.invalid(missing(uploadId, chunkIndex, spilled));
+          throw ApiProblem.invalid(missing(uploadId, chunkIndex, spilled));
         }
         try (InputStream in = Files.newInputStream(spilled)) {
           result = chunked.receive(user, uploadId, index(chunkIndex), in);
@@ -203,7 +203,7 @@ public final class StorageResource {
     return violations;
   }
 
-  private java.nio.file.Path spill(InputStream chunk) throws IOException, LegacyApiException {
+  private java.nio.file.Path spill(InputStream chunk) throws IOException, ApiProblem {
     java.nio.file.Path file = Files.createTempFile(spillDir, "chunk-", ".part");
     try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
       byte[] buffer = new byte[64 * 1024];
@@ -211,29 +211,29 @@ public final class StorageResource {
       for (int n; (n = chunk.read(buffer)) >= 0; ) {
         total += n;
         if (total > maxChunkSize) {
-          throw LegacyApiException.invalid(
+          throw ApiProblem.invalid(
               List.of(new UploadRules.Violation("chunk", "must be at most " + maxChunkSize + " bytes")));
         }
         out.write(buffer, 0, n);
       }
-    } catch (IOException | LegacyApiException | RuntimeException e) {
+    } catch (IOException | ApiProblem | RuntimeException e) {
       Files.deleteIfExists(file);
       throw e;
     }
     return file;
   }
 
-  private static String field(MultipartReader.Part part) throws IOException, LegacyApiException {
+  private static String field(MultipartReader.Part part) throws IOException, ApiProblem {
     byte[] value = part.body().readNBytes(1025);
     if (value.length > 1024) {
-      throw LegacyApiException.invalid(List.of(new UploadRules.Violation(part.name(), "is too long")));
+      throw ApiProblem.invalid(List.of(new UploadRules.Violation(part.name(), "is too long")));
     }
     return new String(value, StandardCharsets.UTF_8).trim();
   }
 
-  private static int index(String text) throws LegacyApiException {
+  private static int index(String text) throws ApiProblem {
     if (!text.matches("0|[1-9][0-9]{0,8}")) {
-      throw LegacyApiException.invalid(List.of(new UploadRules.Violation("chunkIndex", "must be a whole number")));
+      throw ApiProblem.invalid(List.of(new UploadRules.Violation("chunkIndex", "must be a whole number")));
     }
     return Integer.parseInt(text);
   }
@@ -242,15 +242,15 @@ public final class StorageResource {
   @Path("complete-chunked-upload")
   @Consumes(MediaType.APPLICATION_JSON)
   public Map<String, Object> complete(CompleteRequest request, @Context UriInfo uri, @Context Request jetty)
-      throws LegacyApiException, IOException {
+      throws ApiProblem, IOException {
     if (request == null || request.uploadId() == null) {
-      throw LegacyApiException.invalid(List.of(new UploadRules.Violation("uploadId", "is required")));
+      throw ApiProblem.invalid(List.of(new UploadRules.Violation("uploadId", "is required")));
     }
     if (request.title() != null || request.description() != null) {
       chunked.status(AuthHandler.userOf(jetty), request.uploadId()); // the caller's upload, or 403/404
       chunked.describe(request.uploadId(), request.title(), request.description());
     }
-    ChunkedUploads.Completed done =
+    LegacyChunkService.Completed done =
         chunked.complete(AuthHandler.userOf(jetty), request.uploadId(), request.fileName(), request.contentType());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("success", true);
@@ -264,9 +264,9 @@ public final class StorageResource {
   @Path("upload-status")
   public Map<String, Object> status(
       @QueryParam("uploadId") String uploadId, @Context UriInfo uri, @Context Request jetty)
-      throws LegacyApiException {
+      throws ApiProblem {
     if (uploadId == null || uploadId.isBlank()) {
-      throw new LegacyApiException(400, "Missing upload ID", "Missing upload ID", List.of(new UploadRules.Violation("uploadId", "is required")), Map.of());
+      throw new ApiProblem(400, "Missing upload ID", "Missing upload ID", List.of(new UploadRules.Violation("uploadId", "is required")), Map.of());
     }
     UploadRow row = chunked.status(AuthHandler.userOf(jetty), uploadId);
     row = completeIfStoredDirectly(row);
@@ -292,8 +292,8 @@ public final class StorageResource {
   }
 
   /** A signed-URL upload completes when its object shows up at the provider. */
-  private UploadRow completeIfStoredDirectly(UploadRow row) throws LegacyApiException {
-    if (row.storageProvider() == null || row.isFinished() || row.status() == com.xeadline.uploads.tus.UploadStatus.FAILED) {
+  private UploadRow completeIfStoredDirectly(UploadRow row) throws ApiProblem {
+    if (row.storageProvider() == null || row.isFinished() || row.status() == com.xeadline.uploads.tus.rows.UploadStatus.FAILED) {
       return row;
     }
     try {
@@ -303,7 +303,7 @@ public final class StorageResource {
               : Optional.empty();
       return stored.isPresent() ? chunked.completeSigned(row, stored.get().size()) : row;
     } catch (IOException e) {
-      throw new LegacyApiException(503, "Storage unavailable", e.getMessage(), List.of(), Map.of());
+      throw new ApiProblem(503, "Storage unavailable", e.getMessage(), List.of(), Map.of());
     }
   }
 
@@ -321,7 +321,7 @@ public final class StorageResource {
   @GET
   @Path("network-test")
   @Produces(MediaType.APPLICATION_OCTET_STREAM)
-  public Response downloadProbe(@QueryParam("size") String size) throws LegacyApiException {
+  public Response downloadProbe(@QueryParam("size") String size) throws ApiProblem {
     long bytes = Math.min(PROBE_MAX, probeSize(size));
     StreamingOutput stream =
         out -> {
@@ -352,14 +352,14 @@ public final class StorageResource {
   @POST
   @Path("network-test")
   @Consumes(MediaType.WILDCARD)
-  public Map<String, Object> uploadProbe(InputStream body) throws IOException, LegacyApiException {
+  public Map<String, Object> uploadProbe(InputStream body) throws IOException, ApiProblem {
     long start = System.nanoTime();
     byte[] buffer = new byte[64 * 1024];
     long total = 0;
     for (int n; (n = body.read(buffer)) >= 0; ) {
       total += n;
       if (total > PROBE_UPLOAD_MAX) {
-        throw new LegacyApiException(413, "Probe too large", "Send at most " + PROBE_UPLOAD_MAX + " bytes", List.of(), Map.of());
+        throw new ApiProblem(413, "Probe too large", "Send at most " + PROBE_UPLOAD_MAX + " bytes", List.of(), Map.of());
       }
     }
     long millis = Math.max(1, (System.nanoTime() - start) / 1_000_000);
@@ -370,13 +370,13 @@ public final class StorageResource {
     return answer;
   }
 
-  static long probeSize(String size) throws LegacyApiException {
+  static long probeSize(String size) throws ApiProblem {
     if (size == null || size.isBlank()) {
       return PROBE_DEFAULT;
     }
     Matcher m = PROBE_SIZE.matcher(size.trim());
     if (!m.matches()) {
-      throw LegacyApiException.invalid(List.of(new UploadRules.Violation("size", "must be bytes or a number with kb or mb")));
+      throw ApiProblem.invalid(List.of(new UploadRules.Violation("size", "must be bytes or a number with kb or mb")));
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(java.util.Locale.ROOT);

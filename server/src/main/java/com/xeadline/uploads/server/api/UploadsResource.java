@@ -1,12 +1,12 @@
 package com.xeadline.uploads.server.api;
 
 import com.xeadline.uploads.server.auth.AuthHandler;
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadLocks;
-import com.xeadline.uploads.tus.UploadRow;
-import com.xeadline.uploads.tus.UploadSessions;
-import com.xeadline.uploads.tus.legacy.ChunkedUploads;
-import com.xeadline.uploads.tus.legacy.LegacyApiException;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadLocks;
+import com.xeadline.uploads.tus.rows.UploadRow;
+import com.xeadline.uploads.tus.rows.UploadSessions;
+import com.xeadline.uploads.tus.legacy.LegacyChunkService;
+import com.xeadline.uploads.tus.legacy.ApiProblem;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -40,16 +40,16 @@ public final class UploadsResource {
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final UploadSessions sessions;
-  private final ChunkedUploads chunked;
-  private final SqlUploadStorage storage;
+  private final LegacyChunkService chunked;
+  private final UploadService storage;
   private final UploadLocks locks;
   private final Duration lockWait;
   private final FinalUrls finalUrls;
 
   public UploadsResource(
       UploadSessions sessions,
-      ChunkedUploads chunked,
-      SqlUploadStorage storage,
+      LegacyChunkService chunked,
+      UploadService storage,
       UploadLocks locks,
       Duration lockWait,
       FinalUrls finalUrls) {
@@ -68,7 +68,7 @@ public final class UploadsResource {
       @QueryParam("cursor") String cursor,
       @Context UriInfo uri,
       @Context Request jetty)
-      throws LegacyApiException {
+      throws ApiProblem {
     KeysetCursor.checkLimit(limit, MAX_LIMIT);
     KeysetCursor after = KeysetCursor.parse(cursor);
     String user = AuthHandler.userOf(jetty);
@@ -88,7 +88,7 @@ public final class UploadsResource {
               row -> inProgressItem(row, uri),
               row -> new KeysetCursor(row.createdAt(), row.id()));
       default ->
-          throw new LegacyApiException(
+          throw new ApiProblem(
               400, "Invalid request", "status must be completed or in-progress", List.of(), Map.of());
     };
   }
@@ -99,22 +99,22 @@ public final class UploadsResource {
    */
   @DELETE
   @Path("/{id}")
-  public Response delete(@PathParam("id") String id, @Context Request jetty) throws LegacyApiException, IOException {
+  public Response delete(@PathParam("id") String id, @Context Request jetty) throws ApiProblem, IOException {
     String user = AuthHandler.userOf(jetty);
     owned(id, user);
     try (UploadLocks.Lease lease = locks.acquire(id, lockWait, () -> {})) {
       owned(id, user);
       storage.terminateUpload(storage.getUploadInfo(new UploadId(id)));
     } catch (UploadAlreadyLockedException e) {
-      throw new LegacyApiException(409, "Upload busy", e.getMessage(), List.of(), Map.of());
+      throw new ApiProblem(409, "Upload busy", e.getMessage(), List.of(), Map.of());
     }
     return Response.noContent().build();
   }
 
-  private UploadRow owned(String id, String user) throws LegacyApiException {
+  private UploadRow owned(String id, String user) throws ApiProblem {
     return sessions.find(id)
         .filter(row -> Objects.equals(row.userId(), user))
-        .orElseThrow(() -> new LegacyApiException(404, "Upload not found", "No upload " + id + " of yours", List.of(), Map.of()));
+        .orElseThrow(() -> new ApiProblem(404, "Upload not found", "No upload " + id + " of yours", List.of(), Map.of()));
   }
 
   private Map<String, Object> completedItem(UploadRow row, UriInfo uri) {

@@ -2,7 +2,7 @@ package com.xeadline.uploads.server.api;
 
 import com.xeadline.uploads.config.UploadsConfig;
 import com.xeadline.uploads.server.auth.AuthHandler;
-import com.xeadline.uploads.tus.UploadSessions;
+import com.xeadline.uploads.tus.rows.UploadQuotas;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -23,12 +23,12 @@ import org.eclipse.jetty.server.Request;
 @Path("/api/storage/usage")
 @Produces(MediaType.APPLICATION_JSON)
 public final class UsageResource {
-  private final UploadSessions sessions;
+  private final UploadQuotas quotas;
   private final UploadsConfig.Limits limits;
   private final Clock clock;
 
-  public UsageResource(UploadSessions sessions, UploadsConfig.Limits limits, Clock clock) {
-    this.sessions = sessions;
+  public UsageResource(UploadQuotas quotas, UploadsConfig.Limits limits, Clock clock) {
+    this.quotas = quotas;
     this.limits = limits;
     this.clock = clock;
   }
@@ -40,8 +40,8 @@ public final class UsageResource {
     Instant dayStart = now.truncatedTo(ChronoUnit.DAYS);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("limited", user != null);
-    long today = user == null ? 0 : sessions.uploadsSince(user, dayStart);
-    long held = user == null ? 0 : sessions.bytesHeld(user);
+    long today = user == null ? 0 : quotas.uploadsSince(user, dayStart);
+    long held = user == null ? 0 : quotas.bytesHeld(user);
     body.put("uploadsToday", today);
     body.put("uploadsPerDay", limits.uploadsPerDay());
     body.put("uploadsLeftToday", user == null ? null : Math.max(0, limits.uploadsPerDay() - today));

@@ -7,7 +7,7 @@ import com.xeadline.uploads.server.video.VideoRow;
 import com.xeadline.uploads.storage.StorageProvider;
 import com.xeadline.uploads.storage.StorageProviders;
 import com.xeadline.uploads.storage.StoredObject;
-import com.xeadline.uploads.tus.legacy.LegacyApiException;
+import com.xeadline.uploads.tus.legacy.ApiProblem;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -49,7 +49,7 @@ public final class VideosResource {
       @QueryParam("cursor") String cursor,
       @Context UriInfo uri,
       @Context Request jetty)
-      throws LegacyApiException {
+      throws ApiProblem {
     KeysetCursor.checkLimit(limit, UploadsResource.MAX_LIMIT);
     KeysetCursor after = KeysetCursor.parse(cursor);
     List<VideoRow> rows =
@@ -60,7 +60,7 @@ public final class VideosResource {
   @GET
   @Path("{id}")
   public Map<String, Object> one(@PathParam("id") String id, @Context UriInfo uri, @Context Request jetty)
-      throws LegacyApiException {
+      throws ApiProblem {
     return shown(owned(id, jetty), uri);
   }
 
@@ -73,19 +73,19 @@ public final class VideosResource {
       @PathParam("name") String name,
       @jakarta.ws.rs.HeaderParam("Range") String range,
       @Context Request jetty)
-      throws LegacyApiException, IOException {
+      throws ApiProblem, IOException {
     VideoRow video = owned(id, jetty);
     Map<String, Object> version =
         video.transcodedVersions().stream()
             .filter(v -> name.equals(v.get("format")))
             .findFirst()
-            .orElseThrow(() -> new LegacyApiException(404, "Rendition not found", "No rendition " + name, List.of(), Map.of()));
+            .orElseThrow(() -> new ApiProblem(404, "Rendition not found", "No rendition " + name, List.of(), Map.of()));
     StorageProvider provider =
         providers.named(String.valueOf(version.get("provider")))
-            .orElseThrow(() -> new LegacyApiException(503, "Storage unavailable", "unknown provider", List.of(), Map.of()));
+            .orElseThrow(() -> new ApiProblem(503, "Storage unavailable", "unknown provider", List.of(), Map.of()));
     String key = String.valueOf(version.get("storageKey"));
     StoredObject stored =
-        provider.stat(key).orElseThrow(() -> new LegacyApiException(404, "Rendition not found", "Its file is gone", List.of(), Map.of()));
+        provider.stat(key).orElseThrow(() -> new ApiProblem(404, "Rendition not found", "Its file is gone", List.of(), Map.of()));
     long start = 0;
     long length = stored.size();
     int status = 200;
@@ -130,10 +130,10 @@ public final class VideosResource {
     return response.build();
   }
 
-  private VideoRow owned(String id, Request jetty) throws LegacyApiException {
+  private VideoRow owned(String id, Request jetty) throws ApiProblem {
     Optional<VideoRow> video = videos.find(id);
     if (video.isEmpty() || !Objects.equals(video.get().userId(), AuthHandler.userOf(jetty))) {
-      throw new LegacyApiException(404, "Video not found", "No video " + id, List.of(), Map.of());
+      throw new ApiProblem(404, "Video not found", "No video " + id, List.of(), Map.of());
     }
     return video.get();
   }

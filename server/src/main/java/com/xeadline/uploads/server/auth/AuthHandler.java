@@ -1,7 +1,7 @@
 package com.xeadline.uploads.server.auth;
 
 import com.xeadline.uploads.server.EarlyRefusal;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;

@@ -1,16 +1,15 @@
 package com.xeadline.uploads.server.auth;
 
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadGrants;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import java.util.Optional;
 
 /** Whose upload a direct-upload grant opens, if the grant is genuine and current. */
 public final class GrantAccess {
   private final UploadGrants grants;
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
 
-  public GrantAccess(UploadGrants grants, SqlUploadStorage storage) {
+  public GrantAccess(UploadGrants grants, UploadService storage) {
     this.grants = grants;
     this.storage = storage;
   }
@@ -20,7 +19,7 @@ public final class GrantAccess {
     if (uploadId == null || !uploadId.matches("[0-9a-f-]{36}")) {
       return Optional.empty();
     }
-    return storage.find(uploadId).filter(UploadRow::isFinished).filter(row -> row.status() == com.xeadline.uploads.tus.UploadStatus.COMPLETED);
+    return storage.find(uploadId).filter(UploadRow::isFinished).filter(row -> row.status() == com.xeadline.uploads.tus.rows.UploadStatus.COMPLETED);
   }
 
   /** A finished upload's row when {@code link} is a current read link made for it. */

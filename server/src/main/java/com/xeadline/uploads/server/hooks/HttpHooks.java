@@ -2,12 +2,12 @@ package com.xeadline.uploads.server.hooks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.xeadline.uploads.config.UploadsConfig;
-import com.xeadline.uploads.tus.CreationGate;
-import com.xeadline.uploads.tus.NewUpload;
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadEvents;
-import com.xeadline.uploads.tus.UploadFinishedListener;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.CreationGate;
+import com.xeadline.uploads.tus.rows.NewUpload;
+import com.xeadline.uploads.tus.upload.UploadEvents;
+import com.xeadline.uploads.tus.upload.UploadFinishedListener;
+import com.xeadline.uploads.tus.upload.UploadTerminatedListener;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * post-finish and post-terminate are sent in the background with retries and never hold an
  * upload up.
  */
-public final class HttpHooks implements CreationGate, UploadFinishedListener, SqlUploadStorage.TerminationListener, UploadEvents {
+public final class HttpHooks implements CreationGate, UploadFinishedListener, UploadTerminatedListener, UploadEvents {
   private static final Logger log = LoggerFactory.getLogger(HttpHooks.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long RECEIVE_INTERVAL_NANOS = 1_000_000_000L;

@@ -1,11 +1,12 @@
 package com.xeadline.uploads.server.jobs;
 
 import com.xeadline.uploads.storage.StorageProviders;
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadLocks;
-import com.xeadline.uploads.tus.UploadRow;
-import com.xeadline.uploads.tus.UploadSessions;
-import com.xeadline.uploads.tus.UploadStatus;
+import com.xeadline.uploads.tus.repair.ExpirySweep;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadLocks;
+import com.xeadline.uploads.tus.rows.UploadRow;
+import com.xeadline.uploads.tus.rows.UploadSessions;
+import com.xeadline.uploads.tus.rows.UploadStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -40,7 +41,8 @@ public final class CleanupJob {
   /** What one run did. */
   public record Result(int expired, int spentPartials, int orphanFiles, int scratchFiles, int missingBytes, int jobDirs) {}
 
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
+  private final ExpirySweep expiry;
   private final JobQueue jobs;
   private final UploadSessions sessions;
   private final UploadLocks locks;
@@ -51,7 +53,8 @@ public final class CleanupJob {
   private final MeterRegistry metrics;
 
   public CleanupJob(
-      SqlUploadStorage storage,
+      UploadService storage,
+      ExpirySweep expiry,
       JobQueue jobs,
       UploadSessions sessions,
       UploadLocks locks,
@@ -61,6 +64,7 @@ public final class CleanupJob {
       Duration expiration,
       MeterRegistry metrics) {
     this.storage = storage;
+    this.expiry = expiry;
     this.jobs = jobs;
     this.sessions = sessions;
     this.locks = locks;
@@ -77,8 +81,8 @@ public final class CleanupJob {
   public Result run() throws IOException {
     long start = System.nanoTime();
     Instant staleBefore = clock.instant().minus(expiration);
-    int expired = storage.removeExpired(locks);
-    int partials = storage.removeSpentPartials(locks);
+    int expired = expiry.removeExpired(locks);
+    int partials = expiry.removeSpentPartials(locks);
     int[] files = sweepUploadDir(staleBefore);
     int missing = markRowsWithoutBytes();
     int jobDirs = sweepJobDirs(staleBefore);

@@ -1,9 +1,9 @@
 package com.xeadline.uploads.server.metrics;
 
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadEvents;
-import com.xeadline.uploads.tus.UploadFinishedListener;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.UploadEvents;
+import com.xeadline.uploads.tus.upload.UploadFinishedListener;
+import com.xeadline.uploads.tus.upload.UploadTerminatedListener;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The upload counters, gauge and PATCH timer, fed by the storage's events. */
-public final class UploadMetrics implements UploadEvents, UploadFinishedListener, SqlUploadStorage.TerminationListener {
+public final class UploadMetrics implements UploadEvents, UploadFinishedListener, UploadTerminatedListener {
   private final MeterRegistry registry;
   private final Counter bytes;
   private final Timer appends;

@@ -1,13 +1,13 @@
 package com.xeadline.uploads.server.resumable;
 
-import com.xeadline.uploads.tus.BodyCheck;
-import com.xeadline.uploads.tus.CreationGate;
-import com.xeadline.uploads.tus.NewUpload;
-import com.xeadline.uploads.tus.QuotaExceededException;
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadMetadata;
-import com.xeadline.uploads.tus.UploadRow;
-import com.xeadline.uploads.tus.UploadRules;
+import com.xeadline.uploads.tus.upload.BodyCheck;
+import com.xeadline.uploads.tus.upload.CreationGate;
+import com.xeadline.uploads.tus.rows.NewUpload;
+import com.xeadline.uploads.tus.rows.QuotaExceededException;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadMetadata;
+import com.xeadline.uploads.tus.rows.UploadRow;
+import com.xeadline.uploads.tus.upload.UploadRules;
 import com.xeadline.uploads.tus.protocol.PublicUrls;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -33,11 +33,11 @@ public final class DraftCreations {
   /** Content types that label the transfer, not the representation. */
   private static final Set<String> TRANSFER_TYPES = Set.of(DraftHeaders.PARTIAL_UPLOAD, "application/offset+octet-stream");
 
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final UploadRules rules;
   private final PublicUrls urls;
 
-  public DraftCreations(SqlUploadStorage storage, UploadRules rules, PublicUrls urls) {
+  public DraftCreations(UploadService storage, UploadRules rules, PublicUrls urls) {
     this.storage = storage;
     this.rules = rules;
     this.urls = urls;

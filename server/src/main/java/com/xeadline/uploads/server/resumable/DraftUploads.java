@@ -3,11 +3,11 @@ package com.xeadline.uploads.server.resumable;
 import static com.xeadline.uploads.server.resumable.DraftHeaders.LENGTH;
 import static com.xeadline.uploads.server.resumable.DraftHeaders.OFFSET;
 
-import com.xeadline.uploads.tus.BodyCheck;
-import com.xeadline.uploads.tus.QuotaExceededException;
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadLocks;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.BodyCheck;
+import com.xeadline.uploads.tus.rows.QuotaExceededException;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadLocks;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import com.xeadline.uploads.tus.protocol.PublicUrls;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,19 +24,19 @@ import org.eclipse.jetty.http.HttpFields;
 /**
  * The draft's operations on an upload resource (append, offset retrieval, cancellation, options)
  * and the resumable creation, on the same rows, files, locks and hooks as tus: every byte goes
- * through {@link SqlUploadStorage#appendBody}, so it is durable at the same checkpoints. Writers
+ * through {@link UploadService#appendBody}, so it is durable at the same checkpoints. Writers
  * and HEAD hold the upload's lock, which first cuts a request still holding it (the draft's
  * recommended handling of a client that resumes while its old request lingers).
  */
 public final class DraftUploads {
   private static final Duration HEAD_GRACE = Duration.ofMillis(500);
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final UploadLocks locks;
   private final PublicUrls urls;
   private final DraftCreations creations;
   private final Duration lockWait;
 
-  public DraftUploads(SqlUploadStorage storage, UploadLocks locks, DraftCreations creations, PublicUrls urls, Duration lockWait) {
+  public DraftUploads(UploadService storage, UploadLocks locks, DraftCreations creations, PublicUrls urls, Duration lockWait) {
     this.storage = storage;
     this.locks = locks;
     this.creations = creations;

@@ -1,8 +1,9 @@
 package com.xeadline.uploads.server.resumable;
 
-import com.xeadline.uploads.tus.BodyCheck;
-import com.xeadline.uploads.tus.UploadFiles;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.TusError;
+import com.xeadline.uploads.tus.upload.BodyCheck;
+import com.xeadline.uploads.tus.upload.UploadFiles;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -125,7 +126,7 @@ final class ReprDigestCheck implements BodyCheck {
     boolean whole = length != null ? start + received == length : complete;
     if (whole && !Arrays.equals(digest.digest(), expected.digest())) {
       failed = true;
-      throw new TusException(400, "Repr-Digest " + expected.name() + " does not match the representation received");
+      throw TusError.DIGEST_MISMATCH.exception(expected.name());
     }
   }
 

@@ -2,7 +2,7 @@ package com.xeadline.uploads.server.resumable;
 
 import com.xeadline.uploads.server.http.RefusedBody;
 import com.xeadline.uploads.server.auth.AuthHandler;
-import com.xeadline.uploads.tus.DatabaseOutage;
+import com.xeadline.uploads.tus.db.DatabaseOutage;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;

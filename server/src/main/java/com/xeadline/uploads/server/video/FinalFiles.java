@@ -2,8 +2,8 @@ package com.xeadline.uploads.server.video;
 
 import com.xeadline.uploads.storage.StorageProvider;
 import com.xeadline.uploads.storage.StorageProviders;
-import com.xeadline.uploads.tus.UploadFiles;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.UploadFiles;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -7,11 +7,12 @@ import com.xeadline.uploads.server.jobs.JobQueue;
 import com.xeadline.uploads.server.jobs.JobWorkers;
 import com.xeadline.uploads.storage.StorageProvider;
 import com.xeadline.uploads.storage.StorageProviders;
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadFinishedListener;
-import com.xeadline.uploads.tus.UploadRow;
-import com.xeadline.uploads.tus.UploadSessions;
-import com.xeadline.uploads.tus.UploadStatus;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadFinishedListener;
+import com.xeadline.uploads.tus.upload.UploadTerminatedListener;
+import com.xeadline.uploads.tus.rows.UploadRow;
+import com.xeadline.uploads.tus.rows.UploadSessions;
+import com.xeadline.uploads.tus.rows.UploadStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * failed when it is not a readable video), then one transcode job per configured rendition.
  * Jobs are rows, so they survive restarts; this class only queues them and runs them.
  */
-public final class VideoPipeline implements UploadFinishedListener, SqlUploadStorage.TerminationListener {
+public final class VideoPipeline implements UploadFinishedListener, UploadTerminatedListener {
   private static final Logger log = LoggerFactory.getLogger(VideoPipeline.class);
   public static final String PROBE = "probe";
   public static final String TRANSCODE = "transcode";
@@ -39,7 +40,7 @@ public final class VideoPipeline implements UploadFinishedListener, SqlUploadSto
   private final UploadsConfig.Video config;
   private final VideoTools tools;
   private final UploadSessions sessions;
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final StorageProviders providers;
   private final VideoMetadataStore videos;
   private final JobQueue jobs;
@@ -52,7 +53,7 @@ public final class VideoPipeline implements UploadFinishedListener, SqlUploadSto
       UploadsConfig.Video config,
       VideoTools tools,
       UploadSessions sessions,
-      SqlUploadStorage storage,
+      UploadService storage,
       StorageProviders providers,
       VideoMetadataStore videos,
       JobQueue jobs,

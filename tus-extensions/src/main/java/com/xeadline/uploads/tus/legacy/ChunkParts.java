@@ -1,9 +1,9 @@
 package com.xeadline.uploads.tus.legacy;
 
 import com.xeadline.uploads.storage.UploadParts.Part;
-import com.xeadline.uploads.tus.InProgressParts;
-import com.xeadline.uploads.tus.UploadRow;
-import com.xeadline.uploads.tus.UploadRules;
+import com.xeadline.uploads.tus.upload.InProgressParts;
+import com.xeadline.uploads.tus.rows.UploadRow;
+import com.xeadline.uploads.tus.upload.UploadRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,11 +19,11 @@ import java.util.List;
  */
 final class ChunkParts implements ChunkStore {
   private final InProgressParts parts;
-  private final UploadChunks chunks;
+  private final ChunkRows chunks;
   private final Path spoolDir;
   private final long maxChunkSize;
 
-  ChunkParts(InProgressParts parts, UploadChunks chunks, Path spoolDir, long maxChunkSize) {
+  ChunkParts(InProgressParts parts, ChunkRows chunks, Path spoolDir, long maxChunkSize) {
     this.parts = parts;
     this.chunks = chunks;
     this.spoolDir = spoolDir;
@@ -31,7 +31,7 @@ final class ChunkParts implements ChunkStore {
   }
 
   @Override
-  public Placed place(UploadRow row, int index, InputStream body) throws IOException, LegacyApiException {
+  public Placed place(UploadRow row, int index, InputStream body) throws IOException, ApiProblem {
     long limit = Math.min(maxChunkSize, row.length());
     Path spool = Files.createTempFile(Files.createDirectories(spoolDir), row.id() + "-" + index + "-", ".chunk");
     try {
@@ -40,10 +40,10 @@ final class ChunkParts implements ChunkStore {
         size = copy(body, out, limit + 1);
       }
       if (size == 0) {
-        throw LegacyApiException.invalid(List.of(new UploadRules.Violation("chunk", "must not be empty")));
+        throw ApiProblem.invalid(List.of(new UploadRules.Violation("chunk", "must not be empty")));
       }
       if (size > limit) {
-        throw LegacyApiException.invalid(List.of(new UploadRules.Violation("chunk", "must be at most " + limit + " bytes")));
+        throw ApiProblem.invalid(List.of(new UploadRules.Violation("chunk", "must be at most " + limit + " bytes")));
       }
       Part object;
       try (InputStream in = Files.newInputStream(spool)) {
@@ -80,10 +80,10 @@ final class ChunkParts implements ChunkStore {
   }
 
   @Override
-  public void join(UploadRow row, List<UploadChunks.StoredChunk> stored) throws IOException {
+  public void join(UploadRow row, List<ChunkRows.StoredChunk> stored) throws IOException {
     List<Part> sources = new ArrayList<>();
     long at = 0;
-    for (UploadChunks.StoredChunk chunk : stored) {
+    for (ChunkRows.StoredChunk chunk : stored) {
       Part object = chunks.object(row.id(), chunk.index()).orElseThrow(() -> new IOException("chunk " + chunk.index() + " has no object"));
       sources.add(new Part(object.key(), at, at + chunk.bytes(), object.generation()));
       at += chunk.bytes();

@@ -1,9 +1,9 @@
 package com.xeadline.uploads.tus.legacy;
 
-import com.xeadline.uploads.tus.UploadFiles;
-import com.xeadline.uploads.tus.UploadRow;
-import com.xeadline.uploads.tus.UploadRules;
-import com.xeadline.uploads.tus.UploadSessions;
+import com.xeadline.uploads.tus.upload.UploadFiles;
+import com.xeadline.uploads.tus.rows.UploadRow;
+import com.xeadline.uploads.tus.upload.UploadRules;
+import com.xeadline.uploads.tus.rows.UploadSessions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -39,7 +39,7 @@ final class ChunkPlacement implements ChunkStore {
   }
 
   @Override
-  public Placed place(UploadRow row, int index, InputStream body) throws IOException, LegacyApiException {
+  public Placed place(UploadRow row, int index, InputStream body) throws IOException, ApiProblem {
     Long chunkSize = row.chunkSize();
     long expected = chunkSize == null ? 0 : expectedSize(row, index, chunkSize);
     if (expected > 0) {
@@ -104,13 +104,13 @@ final class ChunkPlacement implements ChunkStore {
    * their own files) and puts it in the upload file's place. The caller holds the upload's lock.
    */
   @Override
-  public void join(UploadRow row, List<UploadChunks.StoredChunk> chunks) throws IOException {
+  public void join(UploadRow row, List<ChunkRows.StoredChunk> chunks) throws IOException {
     Path joined = files.chunkDir(row.id()).resolve("joined.tmp");
     Files.createDirectories(joined.getParent());
     try (FileChannel out =
         FileChannel.open(joined, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       try (FileChannel file = files.openForRead(row.id())) {
-        for (UploadChunks.StoredChunk chunk : chunks) {
+        for (ChunkRows.StoredChunk chunk : chunks) {
           if (chunk.inPlace()) {
             transfer(file, chunk.index() * row.chunkSize(), chunk.bytes(), out);
           } else {
@@ -174,13 +174,13 @@ final class ChunkPlacement implements ChunkStore {
   }
 
   private long checkSize(UploadRow row, long size, InputStream body, FileChannel out)
-      throws IOException, LegacyApiException {
+      throws IOException, ApiProblem {
     if (size == 0) {
-      throw LegacyApiException.invalid(List.of(new UploadRules.Violation("chunk", "must not be empty")));
+      throw ApiProblem.invalid(List.of(new UploadRules.Violation("chunk", "must not be empty")));
     }
     long limit = Math.min(maxChunkSize, row.length());
     if (size > limit || body.read() >= 0) {
-      throw LegacyApiException.invalid(List.of(new UploadRules.Violation("chunk", "must be at most " + limit + " bytes")));
+      throw ApiProblem.invalid(List.of(new UploadRules.Violation("chunk", "must be at most " + limit + " bytes")));
     }
     force(out);
     return size;

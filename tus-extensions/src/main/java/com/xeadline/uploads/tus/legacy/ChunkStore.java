@@ -1,9 +1,9 @@
 package com.xeadline.uploads.tus.legacy;
 
-import com.xeadline.uploads.tus.InProgressParts;
-import com.xeadline.uploads.tus.UploadFiles;
-import com.xeadline.uploads.tus.UploadRow;
-import com.xeadline.uploads.tus.UploadSessions;
+import com.xeadline.uploads.tus.upload.InProgressParts;
+import com.xeadline.uploads.tus.upload.UploadFiles;
+import com.xeadline.uploads.tus.rows.UploadRow;
+import com.xeadline.uploads.tus.rows.UploadSessions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -22,18 +22,18 @@ public interface ChunkStore {
     return new ChunkPlacement(files, sessions, maxChunkSize, fsync);
   }
 
-  static ChunkStore asParts(InProgressParts parts, UploadChunks chunks, Path spoolDir, long maxChunkSize) {
+  static ChunkStore asParts(InProgressParts parts, ChunkRows chunks, Path spoolDir, long maxChunkSize) {
     return new ChunkParts(parts, chunks, spoolDir, maxChunkSize);
   }
 
   /** Stores chunk {@code index} (the caller holds its claim); refuses an empty or oversized one. */
-  Placed place(UploadRow row, int index, InputStream body) throws IOException, LegacyApiException;
+  Placed place(UploadRow row, int index, InputStream body) throws IOException, ApiProblem;
 
   /** The first bytes of a stored chunk (for the content check of chunk 0). */
   byte[] head(UploadRow row, int index, Placed placed, int max) throws IOException;
 
   /** Puts the stored chunks in their order as the upload's bytes. The caller holds the upload's lock. */
-  void join(UploadRow row, List<UploadChunks.StoredChunk> chunks) throws IOException;
+  void join(UploadRow row, List<ChunkRows.StoredChunk> chunks) throws IOException;
 
   /** Finishes a join (again, after a crash); nothing when there is nothing left to do. */
   void finishJoin(UploadRow row) throws IOException;

@@ -1,6 +1,6 @@
 package com.xeadline.uploads.tus.protocol;
 
-import com.xeadline.uploads.tus.BodyCheck;
+import com.xeadline.uploads.tus.upload.BodyCheck;
 import java.util.Map;
 import me.desair.tus.server.HttpHeader;
 import me.desair.tus.server.checksum.ChecksumAlgorithm;

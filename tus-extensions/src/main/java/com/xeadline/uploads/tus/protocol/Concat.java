@@ -1,6 +1,7 @@
 package com.xeadline.uploads.tus.protocol;
 
-import com.xeadline.uploads.tus.SqlUploadStorage;
+import com.xeadline.uploads.tus.TusError;
+import com.xeadline.uploads.tus.upload.UploadService;
 import java.util.ArrayList;
 import java.util.List;
 import me.desair.tus.server.exception.TusException;
@@ -26,11 +27,11 @@ record Concat(UploadType type, String header, List<String> partUrls) {
       }
       return new Concat(UploadType.CONCATENATED, value, List.copyOf(urls));
     }
-    throw new TusException(400, "Upload-Concat must be 'partial' or 'final;<upload URLs>'");
+    throw TusError.BAD_CONCAT.exception();
   }
 
   /** The ids of the listed parts; null for a URL that names no upload of this server. */
-  List<String> partIds(SqlUploadStorage storage) {
+  List<String> partIds(UploadService storage) {
     List<String> ids = new ArrayList<>();
     for (String url : partUrls) {
       ids.add(storage.readId(url));

@@ -1,12 +1,13 @@
 package com.xeadline.uploads.tus.protocol;
 
-import com.xeadline.uploads.tus.CreationGate;
-import com.xeadline.uploads.tus.FileConcatenation;
-import com.xeadline.uploads.tus.NewUpload;
-import com.xeadline.uploads.tus.QuotaExceededException;
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadMetadata;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.TusError;
+import com.xeadline.uploads.tus.upload.CreationGate;
+import com.xeadline.uploads.tus.upload.FileConcatenation;
+import com.xeadline.uploads.tus.rows.NewUpload;
+import com.xeadline.uploads.tus.rows.QuotaExceededException;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadMetadata;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
@@ -25,11 +26,11 @@ import me.desair.tus.server.util.TusServletResponse;
  * completed at once when all its parts are.
  */
 final class CreationPostHandler extends AbstractRequestHandler {
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final FileConcatenation concatenation;
   private final PublicUrls urls;
 
-  CreationPostHandler(SqlUploadStorage storage, FileConcatenation concatenation, PublicUrls urls) {
+  CreationPostHandler(UploadService storage, FileConcatenation concatenation, PublicUrls urls) {
     this.storage = storage;
     this.concatenation = concatenation;
     this.urls = urls;
@@ -67,7 +68,7 @@ final class CreationPostHandler extends AbstractRequestHandler {
                 null,
                 null));
     } catch (QuotaExceededException e) {
-      throw new TusException(403, e.getMessage());
+      throw TusError.NOT_ALLOWED.exception(e.getMessage());
     } catch (CreationGate.Refused e) {
       throw new TusException(e.status(), e.getMessage());
     }

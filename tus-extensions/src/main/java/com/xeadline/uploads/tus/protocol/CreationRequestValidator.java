@@ -1,11 +1,12 @@
 package com.xeadline.uploads.tus.protocol;
 
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadMetadata;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.TusError;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadMetadata;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import jakarta.servlet.http.HttpServletRequest;
-import com.xeadline.uploads.tus.NewUpload;
-import com.xeadline.uploads.tus.UploadRules;
+import com.xeadline.uploads.tus.rows.NewUpload;
+import com.xeadline.uploads.tus.upload.UploadRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +25,10 @@ import me.desair.tus.server.upload.UploadType;
  * application/offset+octet-stream.
  */
 final class CreationRequestValidator implements RequestValidator {
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final UploadRules rules;
 
-  CreationRequestValidator(SqlUploadStorage storage, UploadRules rules) {
+  CreationRequestValidator(UploadService storage, UploadRules rules) {
     this.storage = storage;
     this.rules = rules;
   }
@@ -47,44 +48,42 @@ final class CreationRequestValidator implements RequestValidator {
     String collection = storage.getUploadUri();
     String uri = request.getRequestURI();
     if (!uri.equals(collection) && !uri.equals(collection + "/")) {
-      throw new TusException(405, "Uploads are created with POST " + collection + "/");
+      throw TusError.CREATE_WITH_POST.exception(collection);
     }
     Concat concat = Concat.parse(request.getHeader(HttpHeader.UPLOAD_CONCAT));
     Long length = TusHeaders.nonNegative(request, HttpHeader.UPLOAD_LENGTH);
     String defer = request.getHeader(HttpHeader.UPLOAD_DEFER_LENGTH);
     if (defer != null && !defer.trim().equals("1")) {
-      throw new TusException(400, "Upload-Defer-Length must be 1");
+      throw TusError.DEFER_LENGTH_NOT_ONE.exception();
     }
     if (concat.type() == UploadType.CONCATENATED) {
       if (length != null || defer != null) {
-        throw new TusException(400, "A final concatenation takes its length from its parts");
+        throw TusError.FINAL_WITH_LENGTH.exception();
       }
       if (TusHeaders.hasBody(request)) {
-        throw new TusException(400, "A final concatenation cannot carry a body");
+        throw TusError.FINAL_WITH_BODY.exception();
       }
       checkParts(concat.partIds(storage), ownerKey);
     } else if ((length == null) == (defer == null)) {
-      throw new TusException(400, "Send exactly one of Upload-Length and Upload-Defer-Length: 1");
+      throw TusError.LENGTH_OR_DEFER.exception();
     }
     if (length != null && length > storage.getMaxUploadSize()) {
-      throw new TusException(
-          413, "Upload-Length " + length + " exceeds Tus-Max-Size " + storage.getMaxUploadSize());
+      throw TusError.LENGTH_OVER_MAX.exception(length, storage.getMaxUploadSize());
     }
     Map<String, String> metadata;
     try {
       metadata = UploadMetadata.decode(request.getHeader(HttpHeader.UPLOAD_METADATA));
     } catch (IllegalArgumentException e) {
-      throw new TusException(400, e.getMessage());
+      throw TusError.BAD_METADATA.exception(e.getMessage());
     }
     checkDeclaredFile(metadata);
     if (TusHeaders.hasBody(request)) {
       if (!TusHeaders.isOffsetOctetStream(request)) {
-        throw new TusException(
-            415, "A creation request's body must have Content-Type: " + TusHeaders.OFFSET_OCTET_STREAM);
+        throw TusError.CREATION_BODY_TYPE.exception(TusHeaders.OFFSET_OCTET_STREAM);
       }
       long limit = length != null ? length : storage.getMaxUploadSize();
       if (request.getContentLengthLong() > limit) {
-        throw new TusException(413, "The body is larger than the upload's length " + limit);
+        throw TusError.CREATION_BODY_TOO_LARGE.exception(limit);
       }
     }
   }
@@ -97,27 +96,27 @@ final class CreationRequestValidator implements RequestValidator {
       rules.checkName(declared.fileName(), violations);
     }
     if (!violations.isEmpty()) {
-      throw new TusException(400, "Upload-Metadata filename " + violations.get(0).message());
+      throw TusError.BAD_FILENAME.exception(violations.get(0).message());
     }
     if (declared.contentType() != null) {
       rules.checkType(declared.contentType(), violations);
       if (!violations.isEmpty()) {
-        throw new TusException(415, "Upload-Metadata filetype " + violations.get(0).message());
+        throw TusError.BAD_FILETYPE.exception(violations.get(0).message());
       }
     }
   }
 
   private void checkParts(List<String> partIds, String ownerKey) throws TusException {
     if (partIds.isEmpty()) {
-      throw new TusException(400, "Upload-Concat: final must list the partial uploads");
+      throw TusError.FINAL_WITHOUT_PARTS.exception();
     }
     for (String id : partIds) {
       UploadRow part = id == null ? null : storage.findOwned(id, ownerKey).orElse(null);
       if (part == null) {
-        throw new TusException(400, "Upload-Concat names an upload that does not exist");
+        throw TusError.FINAL_UNKNOWN_PART.exception();
       }
       if (!UploadType.PARTIAL.name().equals(part.uploadType())) {
-        throw new TusException(400, "Upload-Concat: final may only list partial uploads");
+        throw TusError.FINAL_NON_PARTIAL.exception();
       }
     }
   }

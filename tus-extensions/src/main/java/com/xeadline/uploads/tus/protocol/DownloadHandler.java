@@ -1,8 +1,9 @@
 package com.xeadline.uploads.tus.protocol;
 
-import com.xeadline.uploads.tus.FileConcatenation;
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.TusError;
+import com.xeadline.uploads.tus.upload.FileConcatenation;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import jakarta.servlet.http.HttpServletResponse;
 import com.xeadline.uploads.storage.StorageProvider;
 import com.xeadline.uploads.storage.StorageProviders;
@@ -34,11 +35,11 @@ final class DownloadHandler extends AbstractRequestHandler {
   private static final Pattern UNSAFE_NAME = Pattern.compile("[\\p{Cntrl}\"\\\\/]");
 
   private final boolean publicFinals;
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final FileConcatenation concatenation;
   private final StorageProviders providers;
 
-  DownloadHandler(SqlUploadStorage storage, FileConcatenation concatenation, StorageProviders providers, boolean publicFinals) {
+  DownloadHandler(UploadService storage, FileConcatenation concatenation, StorageProviders providers, boolean publicFinals) {
     this.publicFinals = publicFinals;
     this.storage = storage;
     this.concatenation = concatenation;
@@ -64,23 +65,11 @@ final class DownloadHandler extends AbstractRequestHandler {
     }
     row = concatenation.tryComplete(row);
     if (!row.isFinished()) {
-      throw new TusException(409, "The upload is not finished yet: " + row.offset() + " bytes stored");
+      throw TusError.NOT_FINISHED.exception(row.offset());
     }
     long length = row.length();
     String etag = "\"" + row.id() + "\"";
-    response.setHeader("ETag", etag);
-    response.setHeader("Accept-Ranges", "bytes");
-    // Public finals are what the old service's public blobs were: cacheable by browsers and CDNs
-    // (an id's bytes never change). Private ones are revalidated on every use.
-    response.setHeader("Cache-Control", publicFinals ? "public, max-age=86400" : "private, max-age=0, must-revalidate");
-    response.setHeader("X-Content-Type-Options", "nosniff");
-    response.setHeader("Content-Type", mediaType(row.contentType()));
-    response.setHeader("Content-Disposition", contentDisposition(row));
-    if (row.completedAt() != null) {
-      response.setHeader(
-          "Last-Modified",
-          DateTimeFormatter.RFC_1123_DATE_TIME.format(row.completedAt().atOffset(ZoneOffset.UTC)));
-    }
+    describe(response, row, etag);
     if (etag.equals(request.getHeader("If-None-Match"))) {
       response.setHeader("Content-Length", null);
       response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
@@ -94,7 +83,7 @@ final class DownloadHandler extends AbstractRequestHandler {
     switch (wanted) {
       case ByteRange.Unsatisfiable u -> {
         response.setHeader("Content-Range", "bytes */" + length);
-        throw new TusException(416, "Range not satisfiable for " + length + " bytes");
+        throw TusError.RANGE_NOT_SATISFIABLE.exception(length);
       }
       case ByteRange.Partial p -> {
         first = p.range().first();
@@ -106,11 +95,33 @@ final class DownloadHandler extends AbstractRequestHandler {
       case ByteRange.Whole w -> response.setStatus(HttpServletResponse.SC_OK);
     }
     response.setHeader("Content-Length", Long.toString(count));
+    send(response, row, first, count);
+  }
+
+  /** The headers every answer about a finished upload carries. */
+  private void describe(TusServletResponse response, UploadRow row, String etag) {
+    response.setHeader("ETag", etag);
+    response.setHeader("Accept-Ranges", "bytes");
+    // Public finals are what the old service's public blobs were: cacheable by browsers and CDNs
+    // (an id's bytes never change). Private ones are revalidated on every use.
+    response.setHeader("Cache-Control", publicFinals ? "public, max-age=86400" : "private, max-age=0, must-revalidate");
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    response.setHeader("Content-Type", mediaType(row.contentType()));
+    response.setHeader("Content-Disposition", contentDisposition(row));
+    if (row.completedAt() != null) {
+      response.setHeader(
+          "Last-Modified",
+          DateTimeFormatter.RFC_1123_DATE_TIME.format(row.completedAt().atOffset(ZoneOffset.UTC)));
+    }
+  }
+
+  /** {@code count} bytes from {@code first}, from the provider that holds the final or from the local file. */
+  private void send(TusServletResponse response, UploadRow row, long first, long count) throws IOException, TusException {
     if (row.storageProvider() != null) {
       StorageProvider provider =
           providers
               .named(row.storageProvider())
-              .orElseThrow(() -> new TusException(500, "The upload's storage is not configured"));
+              .orElseThrow(() -> TusError.STORAGE_NOT_CONFIGURED.exception());
       try (InputStream in = provider.openRange(row.storageKey(), first, count)) {
         in.transferTo(response.getOutputStream());
       }

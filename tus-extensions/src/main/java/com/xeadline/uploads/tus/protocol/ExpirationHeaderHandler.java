@@ -1,7 +1,7 @@
 package com.xeadline.uploads.tus.protocol;
 
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import me.desair.tus.server.HttpHeader;
 import me.desair.tus.server.HttpMethod;
 import me.desair.tus.server.upload.UploadStorageService;
@@ -14,9 +14,9 @@ import me.desair.tus.server.util.TusServletResponse;
  * forward in the same row update that records progress.
  */
 final class ExpirationHeaderHandler extends AbstractRequestHandler {
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
 
-  ExpirationHeaderHandler(SqlUploadStorage storage) {
+  ExpirationHeaderHandler(UploadService storage) {
     this.storage = storage;
   }
 

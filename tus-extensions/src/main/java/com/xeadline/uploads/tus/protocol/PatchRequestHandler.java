@@ -1,8 +1,9 @@
 package com.xeadline.uploads.tus.protocol;
 
-import com.xeadline.uploads.tus.QuotaExceededException;
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.TusError;
+import com.xeadline.uploads.tus.rows.QuotaExceededException;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import me.desair.tus.server.HttpHeader;
@@ -20,9 +21,9 @@ import me.desair.tus.server.util.TusServletResponse;
  * moves.
  */
 final class PatchRequestHandler extends AbstractRequestHandler {
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
 
-  PatchRequestHandler(SqlUploadStorage storage) {
+  PatchRequestHandler(UploadService storage) {
     this.storage = storage;
   }
 
@@ -48,7 +49,7 @@ final class PatchRequestHandler extends AbstractRequestHandler {
       try {
         row = storage.declareLength(row, declared);
       } catch (QuotaExceededException e) {
-        throw new TusException(403, e.getMessage());
+        throw TusError.NOT_ALLOWED.exception(e.getMessage());
       }
     }
     row = storage.appendBody(row, request.getContentInputStream(), new ChecksumBodyCheck(request));

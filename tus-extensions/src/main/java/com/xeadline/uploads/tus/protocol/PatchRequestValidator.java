@@ -1,7 +1,8 @@
 package com.xeadline.uploads.tus.protocol;
 
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.TusError;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import jakarta.servlet.http.HttpServletRequest;
 import me.desair.tus.server.HttpHeader;
 import me.desair.tus.server.HttpMethod;
@@ -17,9 +18,9 @@ import me.desair.tus.server.upload.UploadType;
  * checked before a byte is read.
  */
 final class PatchRequestValidator implements RequestValidator {
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
 
-  PatchRequestValidator(SqlUploadStorage storage) {
+  PatchRequestValidator(UploadService storage) {
     this.storage = storage;
   }
 
@@ -36,40 +37,39 @@ final class PatchRequestValidator implements RequestValidator {
       String ownerKey)
       throws TusException {
     if (!TusHeaders.isOffsetOctetStream(request)) {
-      throw new TusException(415, "PATCH requests must have Content-Type: " + TusHeaders.OFFSET_OCTET_STREAM);
+      throw TusError.PATCH_CONTENT_TYPE.exception(TusHeaders.OFFSET_OCTET_STREAM);
     }
     Long claimedOffset = TusHeaders.nonNegative(request, HttpHeader.UPLOAD_OFFSET);
     if (claimedOffset == null) {
-      throw new TusException(400, "PATCH requests must carry an Upload-Offset header");
+      throw TusError.PATCH_WITHOUT_OFFSET.exception();
     }
     UploadRow row = PatchTarget.row(storage, request, ownerKey);
     if (row == null) {
       return; // the core's id validator answers 404
     }
     if (UploadType.CONCATENATED.name().equals(row.uploadType())) {
-      throw new TusException(403, "A final concatenation takes no PATCH; its parts do");
+      throw TusError.PATCH_ON_FINAL.exception();
     }
     if (row.storageProvider() != null && !row.isFinished()) {
-      throw new TusException(409, "This upload's bytes go straight to " + row.storageProvider() + " through its signed URL");
+      throw TusError.PATCH_ON_DIRECT.exception(row.storageProvider());
     }
     if (row.isChunked()) {
       long contiguousChunks = row.isFinished() ? row.totalChunks() : row.offset() / row.chunkSize();
       if (row.receivedChunks() > contiguousChunks) {
-        throw new TusException(
-            409, "Chunks after offset " + row.offset() + " are already stored; finish with upload-chunk");
+        throw TusError.CHUNKS_AHEAD.exception(row.offset());
       }
     }
     Long declared = TusHeaders.nonNegative(request, HttpHeader.UPLOAD_LENGTH);
     Long length = row.length();
     if (declared != null) {
       if (length != null && !length.equals(declared)) {
-        throw new TusException(400, "Upload-Length is already " + length + " and cannot change");
+        throw TusError.LENGTH_FIXED.exception(length);
       }
       if (declared > storage.getMaxUploadSize()) {
-        throw new TusException(413, "Upload-Length " + declared + " exceeds Tus-Max-Size " + storage.getMaxUploadSize());
+        throw TusError.LENGTH_OVER_MAX.exception(declared, storage.getMaxUploadSize());
       }
       if (declared < Math.max(row.offset(), claimedOffset)) {
-        throw new TusException(400, "Upload-Length " + declared + " is below the current offset " + row.offset());
+        throw TusError.LENGTH_BELOW_OFFSET.exception(declared, row.offset());
       }
       length = declared;
     }
@@ -77,15 +77,7 @@ final class PatchRequestValidator implements RequestValidator {
     // Measured from the offset the client claims: when that is stale, the answer is 409, not 413.
     long contentLength = request.getContentLengthLong();
     if (contentLength > 0 && claimedOffset + contentLength > limit) {
-      throw new TusException(
-          413,
-          "A body of "
-              + contentLength
-              + " bytes at offset "
-              + claimedOffset
-              + " runs past the upload's "
-              + (length != null ? "length " : "maximum size ")
-              + limit);
+      throw TusError.BODY_PAST_END.exception(contentLength, claimedOffset, length != null ? "length " : "maximum size ", limit);
     }
   }
 }

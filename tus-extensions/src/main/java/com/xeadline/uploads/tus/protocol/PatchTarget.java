@@ -1,7 +1,7 @@
 package com.xeadline.uploads.tus.protocol;
 
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadRow;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import jakarta.servlet.http.HttpServletRequest;
 import me.desair.tus.server.upload.UploadId;
 
@@ -9,7 +9,7 @@ import me.desair.tus.server.upload.UploadId;
 final class PatchTarget {
   private PatchTarget() {}
 
-  static UploadRow row(SqlUploadStorage storage, HttpServletRequest request, String ownerKey) {
+  static UploadRow row(UploadService storage, HttpServletRequest request, String ownerKey) {
     var info = storage.getUploadInfo(request.getRequestURI(), ownerKey);
     if (info == null) {
       return null;

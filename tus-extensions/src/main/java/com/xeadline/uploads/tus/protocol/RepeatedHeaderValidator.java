@@ -1,5 +1,6 @@
 package com.xeadline.uploads.tus.protocol;
 
+import com.xeadline.uploads.tus.TusError;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
 import java.util.List;
@@ -40,7 +41,7 @@ final class RepeatedHeaderValidator implements RequestValidator {
     for (String name : SINGLE_VALUED) {
       List<String> values = Collections.list(request.getHeaders(name));
       if (values.stream().map(String::trim).distinct().count() > 1) {
-        throw new TusException(400, name + " was sent more than once with different values");
+        throw TusError.REPEATED_HEADER.exception(name);
       }
     }
   }

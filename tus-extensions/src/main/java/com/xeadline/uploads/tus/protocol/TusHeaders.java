@@ -1,5 +1,6 @@
 package com.xeadline.uploads.tus.protocol;
 
+import com.xeadline.uploads.tus.TusError;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -20,7 +21,7 @@ final class TusHeaders {
     }
     String trimmed = value.trim();
     if (!DIGITS.matcher(trimmed).matches()) {
-      throw new TusException(400, name + " must be a non-negative integer, got '" + abbreviate(trimmed) + "'");
+      throw TusError.BAD_NUMBER.exception(name, abbreviate(trimmed));
     }
     return Long.parseLong(trimmed);
   }

@@ -1,10 +1,11 @@
 package com.xeadline.uploads.tus.protocol;
 
 import com.xeadline.uploads.storage.StorageProviders;
-import com.xeadline.uploads.tus.FileConcatenation;
-import com.xeadline.uploads.tus.SqlUploadStorage;
-import com.xeadline.uploads.tus.UploadLocks;
-import com.xeadline.uploads.tus.UploadRules;
+import com.xeadline.uploads.tus.upload.FileConcatenation;
+import com.xeadline.uploads.tus.protocol.TusUploadStorage;
+import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadLocks;
+import com.xeadline.uploads.tus.upload.UploadRules;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -34,13 +35,13 @@ import me.desair.tus.server.util.TusServletResponse;
  * never wait.
  */
 public final class TusService extends TusFileUploadService {
-  private final SqlUploadStorage storage;
+  private final UploadService storage;
   private final UploadLocks locks;
   private final Duration lockWait;
   private final UploadIdFactory ids;
 
   public TusService(
-      SqlUploadStorage storage,
+      UploadService storage,
       FileConcatenation concatenation,
       UploadLocks locks,
       UploadIdFactory ids,
@@ -56,9 +57,10 @@ public final class TusService extends TusFileUploadService {
     String uploadPath = ids.getUploadUri();
     withUploadIdFactory(ids); // resets the factory's URI to the service's previous one
     withUploadUri(uploadPath);
-    withUploadStorageService(storage);
+    TusUploadStorage tusStorage = new TusUploadStorage(storage);
+    withUploadStorageService(tusStorage);
     withMaxUploadSize(storage.getMaxUploadSize());
-    storage.setUploadConcatenationService(concatenation);
+    tusStorage.setUploadConcatenationService(concatenation);
     // Same names as the library's extensions, so these replace them in place and in order.
     addTusExtension(core(storage));
     addTusExtension(creation(storage, concatenation, urls, rules));
@@ -69,7 +71,7 @@ public final class TusService extends TusFileUploadService {
     addTusExtension(download(storage, concatenation, providers, publicFinals));
   }
 
-  private static Extension core(SqlUploadStorage storage) {
+  private static Extension core(UploadService storage) {
     return new Extension(
         "core",
         List.of(HttpMethod.OPTIONS, HttpMethod.HEAD, HttpMethod.PATCH),
@@ -89,7 +91,7 @@ public final class TusService extends TusFileUploadService {
   }
 
   private static Extension creation(
-      SqlUploadStorage storage, FileConcatenation concatenation, PublicUrls urls, UploadRules rules) {
+      UploadService storage, FileConcatenation concatenation, PublicUrls urls, UploadRules rules) {
     return new Extension(
         "creation",
         List.of(HttpMethod.OPTIONS, HttpMethod.HEAD, HttpMethod.PATCH, HttpMethod.POST),
@@ -108,7 +110,7 @@ public final class TusService extends TusFileUploadService {
         List.of(new ChecksumOptionsRequestHandler()));
   }
 
-  private static Extension expiration(SqlUploadStorage storage) {
+  private static Extension expiration(UploadService storage) {
     return new Extension(
         "expiration",
         List.of(HttpMethod.OPTIONS, HttpMethod.PATCH, HttpMethod.POST),
@@ -127,7 +129,7 @@ public final class TusService extends TusFileUploadService {
   }
 
   private static Extension download(
-      SqlUploadStorage storage, FileConcatenation concatenation, StorageProviders providers, boolean publicFinals) {
+      UploadService storage, FileConcatenation concatenation, StorageProviders providers, boolean publicFinals) {
     return new Extension(
         "download",
         List.of(HttpMethod.GET),

@@ -1,0 +1,218 @@
+package com.xeadline.uploads.tus.db;
+
+import com.xeadline.uploads.config.UploadsConfig;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.flywaydb.core.Flyway;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pooled connection to H2 or PostgreSQL, migrated on open. Every table lives in
+ * {@code database.schema}, so the server can share a database with the app's (Prisma's) tables.
+ *
+ * <p>An embedded H2 file is opened so that a committed change survives {@code kill -9}: every
+ * commit is written to the file at once ({@code WRITE_DELAY=0}) and H2 never writes a new chunk
+ * into space freed inside the file ({@code REUSE_SPACE=FALSE}); with reuse, a kill -9 regularly
+ * made H2's recovery open an older state of the file, losing acknowledged commits. H2 never
+ * fsyncs on commit: {@link #syncToDisk} does, for callers that promise power-loss durability.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final boolean embeddedH2;
+  private final ReentrantLock syncing = new ReentrantLock();
+  private final AtomicLong syncsRequested = new AtomicLong();
+  private volatile long syncsDone;
+
+  private Database(HikariDataSource dataSource, boolean embeddedH2) {
+    this.dataSource = dataSource;
+    this.jdbi = Jdbi.create(dataSource);
+    this.embeddedH2 = embeddedH2;
+  }
+
+  public static Database open(UploadsConfig.Database config) {
+    return open(config, null);
+  }
+
+  /** {@code meterRegistry}: a Micrometer registry for the pool's metrics, or null. */
+  public static Database open(UploadsConfig.Database config, Object meterRegistry) {
+    // Every connection, the migrations' too, opens an H2 file with the settings durability needs.
+    String url = withoutCloseOnExit(durableUrl(config.url()));
+    String schema = schemaToUse(config, url);
+    // The schema first, by Flyway on a connection of its own: the pool's connections are pinned
+    // to it (search_path), so no statement of the server can reach another schema's tables.
+    Flyway.configure()
+        .dataSource(url, config.user(), config.password().isEmpty() ? "" : config.password().value())
+        .schemas(schema)
+        .defaultSchema(schema)
+        .createSchemas(true)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(url);
+    hikari.setSchema(schema);
+    if (!config.user().isEmpty()) {
+      hikari.setUsername(config.user());
+    }
+    if (!config.password().isEmpty()) {
+      hikari.setPassword(config.password().value());
+    }
+    hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setPoolName("uploads-db");
+    // A lost database should turn into a quick 503 for clients, not a 30 s wait per request.
+    hikari.setConnectionTimeout(3_000);
+    hikari.setValidationTimeout(2_000);
+    if (meterRegistry != null) {
+      hikari.setMetricRegistry(meterRegistry);
+    }
+    return new Database(new HikariDataSource(hikari), isEmbeddedH2File(config.url()));
+  }
+
+  /**
+   * {@code database.schema}, unless this database holds the server's tables in the default schema
+   * (as every version before database.schema made them) and none in the configured one yet: those
+   * are used where they are, with a warning, rather than starting empty beside them.
+   */
+  private static String schemaToUse(UploadsConfig.Database config, String url) {
+    String legacy = config.isPostgres() ? "public" : "PUBLIC";
+    try (Connection c = DriverManager.getConnection(url, config.user(), config.password().isEmpty() ? "" : config.password().value())) {
+      if (hasOurTables(c, config.schema()) || !hasOurTables(c, legacy)) {
+        createSchema(c, config.schema());
+        return config.schema();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot connect to the database: " + e.getMessage(), e);
+    }
+    log.atWarn()
+        .addKeyValue("schema", legacy)
+        .addKeyValue("configured_schema", config.schema())
+        .log("database.tables_in_default_schema: the server's tables stay where an older version made them; move them with ALTER TABLE ... SET SCHEMA to use database.schema");
+    return legacy;
+  }
+
+  /**
+   * Made here rather than by Flyway so that nodes starting together do not race to create it
+   * (Flyway's own lock only covers the migrations).
+   */
+  private static void createSchema(Connection c, String schema) throws SQLException {
+    try (java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
+    } catch (SQLException raced) {
+      try (ResultSet schemas = c.getMetaData().getSchemas(null, schema)) {
+        if (!schemas.next()) {
+          throw raced;
+        }
+      }
+    }
+  }
+
+  private static boolean hasOurTables(Connection c, String schema) throws SQLException {
+    boolean history = false;
+    boolean sessions = false;
+    try (ResultSet tables = c.getMetaData().getTables(null, schema, null, new String[] {"TABLE"})) {
+      while (tables.next()) {
+        String name = tables.getString("TABLE_NAME").toLowerCase(java.util.Locale.ROOT);
+        history |= name.equals("flyway_schema_history");
+        sessions |= name.equals("upload_sessions");
+      }
+    }
+    return history && sessions;
+  }
+
+  /**
+   * H2 closes an embedded database from its own JVM shutdown hook by default, which on SIGTERM
+   * would pull it from under the PATCHes the server is still draining: the server closes it
+   * itself, last, in {@link #close()}.
+   */
+  static String withoutCloseOnExit(String url) {
+    if (!url.startsWith("jdbc:h2:") || url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+      return url;
+    }
+    return url + ";DB_CLOSE_ON_EXIT=FALSE";
+  }
+
+  /** An H2 file URL with the settings a durable commit needs, unless the URL sets them itself. */
+  static String durableUrl(String url) {
+    if (!isEmbeddedH2File(url)) {
+      return url;
+    }
+    String upper = url.toUpperCase(Locale.ROOT);
+    StringBuilder durable = new StringBuilder(url);
+    if (!upper.contains(";WRITE_DELAY=")) {
+      durable.append(";WRITE_DELAY=0");
+    }
+    if (!upper.contains(";REUSE_SPACE=")) {
+      durable.append(";REUSE_SPACE=FALSE");
+    }
+    return durable.toString();
+  }
+
+  private static boolean isEmbeddedH2File(String url) {
+    String lower = url.toLowerCase(Locale.ROOT);
+    if (!lower.startsWith("jdbc:h2:")) {
+      return false;
+    }
+    String rest = lower.substring("jdbc:h2:".length());
+    return !rest.startsWith("mem:") && !rest.startsWith("tcp:") && !rest.startsWith("ssl:") && !rest.startsWith("zip:");
+  }
+
+  /**
+   * Forces every change committed before this call to stable storage ({@code CHECKPOINT SYNC} on
+   * an embedded H2 file; PostgreSQL syncs on commit itself, so nothing there). Concurrent callers
+   * share one sync: a caller whose commit an already finished sync covered returns at once.
+   */
+  public void syncToDisk() {
+    if (!embeddedH2) {
+      return;
+    }
+    long ticket = syncsRequested.incrementAndGet();
+    syncing.lock();
+    try {
+      if (syncsDone >= ticket) {
+        return;
+      }
+      long covered = syncsRequested.get();
+      jdbi.useHandle(h -> h.execute("CHECKPOINT SYNC"));
+      syncsDone = covered;
+    } finally {
+      syncing.unlock();
+    }
+  }
+
+  /** The pool itself, for libraries that take a DataSource (bucket4j). */
+  public javax.sql.DataSource dataSource() {
+    return dataSource;
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  /**
+   * Without space reuse an H2 file grows with every commit while the server runs (measured: about
+   * 9 KiB per commit); a clean stop compacts it to its live data (a 13 MiB file of a soak run
+   * became 45 KiB, in about 2 s).
+   */
+  @Override
+  public void close() {
+    if (embeddedH2) {
+      try {
+        jdbi.useHandle(h -> h.execute("SHUTDOWN COMPACT"));
+      } catch (RuntimeException closingAnyway) {
+        // the pool's close below still ends every connection
+      }
+    }
+    dataSource.close();
+  }
+}

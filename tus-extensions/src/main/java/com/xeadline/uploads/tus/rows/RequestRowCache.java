@@ -1,0 +1,44 @@
+package com.xeadline.uploads.tus.rows;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Rows read during one request, per thread: tus-java-server's validators and handlers each look
+ * the upload up again. Only between {@link #open()} and {@link #close()}; any write forgets them.
+ */
+final class RequestRowCache {
+  private final ThreadLocal<Map<String, Optional<UploadRow>>> rows = new ThreadLocal<>();
+
+  void open() {
+    rows.set(new HashMap<>());
+  }
+
+  void close() {
+    rows.remove();
+  }
+
+  /** Called before every write: what this thread read may be stale now. */
+  void forget() {
+    Map<String, Optional<UploadRow>> scoped = rows.get();
+    if (scoped != null) {
+      scoped.clear();
+    }
+  }
+
+  /** The row of {@code id}, from memory when this thread read it within its open scope. */
+  Optional<UploadRow> find(String id, Function<String, Optional<UploadRow>> select) {
+    Map<String, Optional<UploadRow>> scoped = rows.get();
+    if (scoped == null) {
+      return select.apply(id);
+    }
+    Optional<UploadRow> row = scoped.get(id);
+    if (row == null) {
+      row = select.apply(id);
+      scoped.put(id, row);
+    }
+    return row;
+  }
+}

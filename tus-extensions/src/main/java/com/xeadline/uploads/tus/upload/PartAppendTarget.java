@@ -1,0 +1,162 @@
+package com.xeadline.uploads.tus.upload;
+
+import com.xeadline.uploads.storage.UploadParts;
+import com.xeadline.uploads.storage.UploadParts.Part;
+import com.xeadline.uploads.tus.rows.UploadPartRows;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An upload's part objects as the target of an append (storage.in-progress=gcs). The bytes of the
+ * request since the last commit are spooled to a local file (this node's, never shared); a commit
+ * writes them as one part object and records it in the transaction that moves the offset, so an
+ * offset is acknowledged only once its bytes are finalized in the bucket. Bytes never committed
+ * are just the spool: a node that dies loses nothing acknowledged.
+ */
+final class PartAppendTarget implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PartAppendTarget.class);
+
+  private final String uploadId;
+  private final UploadParts parts;
+  private final UploadPartRows rows;
+  private final Path spoolPath;
+  private final FileChannel spool;
+  private final ByteBuffer direct;
+  private List<Part> recorded;
+  private long recordedEnd;
+
+  private PartAppendTarget(String uploadId, UploadParts parts, UploadPartRows rows, Path spoolPath, int bufferSize)
+      throws IOException {
+    this.uploadId = uploadId;
+    this.parts = parts;
+    this.rows = rows;
+    this.spoolPath = spoolPath;
+    this.spool = FileChannel.open(spoolPath, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
+    this.direct = ByteBuffer.allocateDirect(bufferSize);
+    reload();
+  }
+
+  static PartAppendTarget open(String uploadId, UploadParts parts, UploadPartRows rows, Path spoolDir, int bufferSize)
+      throws IOException {
+    Path spool = Files.createTempFile(Files.createDirectories(spoolDir), uploadId + "-", ".spool");
+    return new PartAppendTarget(uploadId, parts, rows, spool, bufferSize);
+  }
+
+  private void reload() {
+    recorded = new ArrayList<>(rows.list(uploadId));
+    recordedEnd = UploadPartRows.contiguousEnd(recorded);
+  }
+
+  /** The recorded bytes (a gap-free run from 0) and what is spooled above them. */
+  public long size() throws IOException {
+    return recordedEnd + spool.size();
+  }
+
+  /**
+   * Drops bytes from {@code size} on: spooled ones are cut; recorded parts at or above it are
+   * forgotten and their objects deleted (a refused body's checkpoints). {@code size} is always
+   * the start or a commit of an append, so it falls on a part boundary.
+   */
+  public void truncate(long size) throws IOException {
+    if (size >= recordedEnd) {
+      spool.truncate(size - recordedEnd);
+      return;
+    }
+    spool.truncate(0);
+    for (Part gone : rows.forgetFrom(uploadId, size)) {
+      deleteQuietly(gone);
+    }
+    reload();
+    if (recordedEnd != size) {
+      throw new IOException("upload " + uploadId + ": recorded parts end at " + recordedEnd + ", not at " + size);
+    }
+  }
+
+  /** Parts are written in order only: the next write must go where the bytes end. */
+  public void seek(long position) throws IOException {
+    if (position != size()) {
+      throw new IOException("upload " + uploadId + ": parts are appended at " + size() + ", not at " + position);
+    }
+  }
+
+  public void write(byte[] bytes, int length) throws IOException {
+    direct.clear();
+    direct.put(bytes, 0, length);
+    direct.flip();
+    long at = spool.size();
+    while (direct.hasRemaining()) {
+      at += spool.write(direct, at);
+    }
+  }
+
+  /** Nothing: spooled bytes count only once {@link #commit} has made them a part. */
+  public void force() {}
+
+  public int read(ByteBuffer into, long position) throws IOException {
+    if (position >= recordedEnd) {
+      return spool.read(into, position - recordedEnd);
+    }
+    int n = (int) Math.min(into.remaining(), recordedEnd - position);
+    try (InputStream in = parts.open(recorded, position, n)) {
+      byte[] bytes = in.readNBytes(n);
+      into.put(bytes);
+      return bytes.length;
+    }
+  }
+
+  /**
+   * Writes the spooled bytes {@code [from, to)} as one part, then runs {@code advanceOffset} (the
+   * offset's compare-and-set from {@code from} to {@code to}) and records the part in one
+   * transaction. False when the compare-and-set fails (another writer took the upload over): the
+   * part is then deleted, never recorded. A bucket that refuses the part is a {@link StorageFailure}.
+   */
+  public boolean commit(long from, long to, BooleanSupplier advanceOffset) throws IOException {
+    if (from != recordedEnd || to - from != spool.size()) {
+      throw new IOException("upload " + uploadId + ": commit of " + from + "-" + to + " but parts end at " + recordedEnd
+          + " with " + spool.size() + " bytes spooled");
+    }
+    if (to == from) {
+      return advanceOffset.getAsBoolean();
+    }
+    Part part;
+    try (InputStream in = Channels.newInputStream(FileChannel.open(spoolPath, StandardOpenOption.READ))) {
+      part = parts.write(uploadId, from, in, to - from);
+    } catch (IOException e) {
+      throw new StorageFailure(e);
+    }
+    if (!rows.advanceWithPart(uploadId, part, advanceOffset)) {
+      deleteQuietly(part);
+      return false;
+    }
+    recorded.add(part);
+    recordedEnd = part.end();
+    spool.truncate(0);
+    return true;
+  }
+
+  private void deleteQuietly(Part part) {
+    try {
+      parts.delete(part);
+    } catch (IOException | RuntimeException e) {
+      // An unrecorded part is debris either way: deleteAll takes it with the upload.
+      log.atWarn().addKeyValue("upload_id", uploadId).addKeyValue("key", part.key()).setCause(e).log("upload.part_not_deleted");
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    spool.close();
+    Files.deleteIfExists(spoolPath);
+  }
+}
