@@ -196,11 +196,12 @@ class GcsClusterIT {
       assertThat(nodes.get(2).patch(on(nodes.get(2), location), MiB, Arrays.copyOfRange(file, MiB, 2 * MiB)).statusCode()).isEqualTo(204);
       assertThat(offset(nodes.get(0), location)).isEqualTo(2 * MiB);
 
-      // Permanent: the bucket refuses the part (403 is not retried).
-      gcs.faults().on("resumable-start").times(1).status(403);
+      // Permanent: the bucket refuses every part (403 is not retried by the client).
+      gcs.faults().on("resumable-start").times(1000).status(403);
       HttpResponse<String> refused = nodes.get(0).patch(on(nodes.get(0), location), 2 * MiB, Arrays.copyOfRange(file, 2 * MiB, 3 * MiB));
       assertThat(refused.statusCode()).isBetween(500, 599);
       assertThat(offset(nodes.get(1), location)).isEqualTo(2 * MiB);
+      gcs.faults().clear();
 
       assertThat(nodes.get(1).patch(on(nodes.get(1), location), 2 * MiB, Arrays.copyOfRange(file, 2 * MiB, 3 * MiB)).statusCode()).isEqualTo(204);
       assertThat(finalBytes(location)).isEqualTo(file);

@@ -44,6 +44,9 @@ public interface UploadParts {
   /** Deletes one part (written but not recorded, or forgotten). */
   void delete(Part part) throws IOException;
 
+  /** The ids of the uploads that have part objects, recorded or not (for the orphan sweep). */
+  java.util.Set<String> uploadsWithParts() throws IOException;
+
   /** Deletes every part of the upload, recorded or not (completion, termination, expiry). */
   void deleteAll(String uploadId) throws IOException;
 }

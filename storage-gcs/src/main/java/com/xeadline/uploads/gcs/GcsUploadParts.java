@@ -125,6 +125,19 @@ public final class GcsUploadParts implements UploadParts {
     return new Part(key, start, start + length, blob.getGeneration());
   }
 
+  /** One listing of every part object: its cost grows with the parts of all unfinished uploads. */
+  @Override
+  public java.util.Set<String> uploadsWithParts() throws IOException {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    for (String key : provider.list(DIR)) {
+      int slash = key.indexOf('/', DIR.length());
+      if (slash > DIR.length()) {
+        ids.add(key.substring(DIR.length(), slash));
+      }
+    }
+    return ids;
+  }
+
   @Override
   public void delete(Part part) throws IOException {
     provider.delete(part.key());

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Only recorded parts are ever read or composed; unrecorded ones (a node died, a writer was
  * superseded) go with {@link #discard}.
  */
-public final class InProgressParts {
+public final class InProgressParts implements UploadBytes {
   private static final Logger log = LoggerFactory.getLogger(InProgressParts.class);
 
   private final UploadParts parts;
@@ -34,8 +34,29 @@ public final class InProgressParts {
     this.spoolDir = spoolDir;
   }
 
-  PartAppendTarget target(String uploadId, int bufferSize) throws IOException {
+  /** Nothing: an upload's first part makes its prefix. */
+  @Override
+  public void create(String id) {}
+
+  @Override
+  public AppendTarget openForAppend(String uploadId, int bufferSize) throws IOException {
     return PartAppendTarget.open(uploadId, parts, rows, spoolDir, bufferSize);
+  }
+
+  @Override
+  public boolean holds(String id, long length) {
+    return UploadPartRows.contiguousEnd(rows.list(id)) >= length;
+  }
+
+  /** The rows go with the upload's; objects a failing bucket keeps are debris, logged, not an error of the caller's. */
+  @Override
+  public void delete(String id) {
+    discardQuietly(id);
+  }
+
+  @Override
+  public boolean inBucket() {
+    return true;
   }
 
   /** The recorded parts, checked to run without a gap from 0 to {@code length}. */
@@ -49,6 +70,7 @@ public final class InProgressParts {
   }
 
   /** {@code length} bytes of the upload from {@code offset}, read across its recorded parts. */
+  @Override
   public InputStream open(String uploadId, long offset, long length) throws IOException {
     return parts.open(rows.list(uploadId), offset, length);
   }
@@ -100,6 +122,26 @@ public final class InProgressParts {
   public void discard(String uploadId) throws IOException {
     parts.deleteAll(uploadId);
     rows.forgetAll(uploadId);
+  }
+
+  /**
+   * Deletes the part objects of uploads that have no row (their removal could not delete them, or
+   * a node died mid-part after the upload went); {@code existing} answers which ids have a row.
+   * Returns how many uploads' parts went.
+   */
+  public int sweepOrphans(java.util.function.Function<java.util.Collection<String>, java.util.Set<String>> existing)
+      throws IOException {
+    java.util.Set<String> withParts = parts.uploadsWithParts();
+    java.util.Set<String> live = existing.apply(withParts);
+    int swept = 0;
+    for (String id : withParts) {
+      if (!live.contains(id)) {
+        parts.deleteAll(id);
+        swept++;
+        log.atInfo().addKeyValue("upload_id", id).log("cleanup.orphan_parts_removed");
+      }
+    }
+    return swept;
   }
 
   /** As {@link #discard}, logging instead of failing: the parts are debris an orphan sweep may take. */

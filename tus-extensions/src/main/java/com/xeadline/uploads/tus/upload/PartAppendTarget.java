@@ -3,10 +3,10 @@ package com.xeadline.uploads.tus.upload;
 import com.xeadline.uploads.storage.UploadParts;
 import com.xeadline.uploads.storage.UploadParts.Part;
 import com.xeadline.uploads.tus.rows.UploadPartRows;
+import com.xeadline.uploads.tus.rows.UploadRow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * offset is acknowledged only once its bytes are finalized in the bucket. Bytes never committed
  * are just the spool: a node that dies loses nothing acknowledged.
  */
-final class PartAppendTarget implements AutoCloseable {
+final class PartAppendTarget implements AppendTarget {
   private static final Logger log = LoggerFactory.getLogger(PartAppendTarget.class);
 
   private final String uploadId;
@@ -59,6 +59,7 @@ final class PartAppendTarget implements AutoCloseable {
   }
 
   /** The recorded bytes (a gap-free run from 0) and what is spooled above them. */
+  @Override
   public long size() throws IOException {
     return recordedEnd + spool.size();
   }
@@ -68,6 +69,7 @@ final class PartAppendTarget implements AutoCloseable {
    * forgotten and their objects deleted (a refused body's checkpoints). {@code size} is always
    * the start or a commit of an append, so it falls on a part boundary.
    */
+  @Override
   public void truncate(long size) throws IOException {
     if (size >= recordedEnd) {
       spool.truncate(size - recordedEnd);
@@ -84,12 +86,14 @@ final class PartAppendTarget implements AutoCloseable {
   }
 
   /** Parts are written in order only: the next write must go where the bytes end. */
+  @Override
   public void seek(long position) throws IOException {
     if (position != size()) {
       throw new IOException("upload " + uploadId + ": parts are appended at " + size() + ", not at " + position);
     }
   }
 
+  @Override
   public void write(byte[] bytes, int length) throws IOException {
     direct.clear();
     direct.put(bytes, 0, length);
@@ -101,8 +105,10 @@ final class PartAppendTarget implements AutoCloseable {
   }
 
   /** Nothing: spooled bytes count only once {@link #commit} has made them a part. */
+  @Override
   public void force() {}
 
+  @Override
   public int read(ByteBuffer into, long position) throws IOException {
     if (position >= recordedEnd) {
       return spool.read(into, position - recordedEnd);
@@ -121,7 +127,12 @@ final class PartAppendTarget implements AutoCloseable {
    * transaction. False when the compare-and-set fails (another writer took the upload over): the
    * part is then deleted, never recorded. A bucket that refuses the part is a {@link StorageFailure}.
    */
-  public boolean commit(long from, long to, BooleanSupplier advanceOffset) throws IOException {
+  @Override
+  public boolean commit(Offsets offsets, UploadRow row, long from, long to) throws IOException {
+    return commit(from, to, () -> offsets.advance(row, from, to));
+  }
+
+  boolean commit(long from, long to, BooleanSupplier advanceOffset) throws IOException {
     if (from != recordedEnd || to - from != spool.size()) {
       throw new IOException("upload " + uploadId + ": commit of " + from + "-" + to + " but parts end at " + recordedEnd
           + " with " + spool.size() + " bytes spooled");
@@ -130,8 +141,8 @@ final class PartAppendTarget implements AutoCloseable {
       return advanceOffset.getAsBoolean();
     }
     Part part;
-    try (InputStream in = Channels.newInputStream(FileChannel.open(spoolPath, StandardOpenOption.READ))) {
-      part = parts.write(uploadId, from, in, to - from);
+    try {
+      part = parts.write(uploadId, from, new SpoolReader(), to - from);
     } catch (IOException e) {
       throw new StorageFailure(e);
     }
@@ -143,6 +154,26 @@ final class PartAppendTarget implements AutoCloseable {
     recordedEnd = part.end();
     spool.truncate(0);
     return true;
+  }
+
+  /** The spool from its start, by positional reads: the channel stays open (its file is already unlinked). */
+  private final class SpoolReader extends InputStream {
+    private long position;
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = spool.read(ByteBuffer.wrap(b, off, len), position);
+      if (n > 0) {
+        position += n;
+      }
+      return n;
+    }
   }
 
   private void deleteQuietly(Part part) {
