@@ -154,6 +154,31 @@ class GcsInProgressTest {
   }
 
   @Test
+  void aDraftUploadsDigestCoversTheBytesAlreadyInParts() throws Exception {
+    byte[] source = mp4(150 * 1024 + 9, 8);
+    String digest = "Repr-Digest: sha-256=:" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(source)) + ":";
+    byte[] other = source.clone();
+    other[50_000] ^= 1; // in the part already stored: only reading it back tells the two apart
+    String wrong = "Repr-Digest: sha-256=:" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(other)) + ":";
+    for (boolean right : new boolean[] {false, true}) {
+      RawHttp.Response created = RawHttp.last(RawHttp.exchange(server.uri("/files/"), "POST", new byte[0],
+          ResumableUploadTest.V8, "Upload-Complete: ?0", "Upload-Length: " + source.length, "Upload-Metadata: " + mp4Metadata()));
+      String location = created.header("Location");
+      assertThat(ResumableUploadTest.append(location, 0, Arrays.copyOf(source, 100_000), false).status()).isEqualTo(204);
+      RawHttp.Response last = RawHttp.last(RawHttp.exchange(URI.create(location), "PATCH", Arrays.copyOfRange(source, 100_000, source.length),
+          ResumableUploadTest.V8, ResumableUploadTest.PARTIAL, "Upload-Offset: 100000", "Upload-Complete: ?1",
+          right ? digest : wrong));
+      if (right) {
+        assertThat(last.status()).isEqualTo(204);
+        assertFinal(location, source);
+      } else {
+        assertThat(last.status()).isEqualTo(400);
+        assertThat(inProgress()).as("a failed upload's parts go").isEmpty();
+      }
+    }
+  }
+
+  @Test
   void terminationDeletesTheParts() throws Exception {
     byte[] source = mp4(300_000, 6);
     String location = server.create(source.length, "Upload-Metadata", mp4Metadata());
