@@ -115,6 +115,15 @@ public final class UploadCommand {
       Files.createDirectories(options.stateDir());
       Files.writeString(state, JSON.writeValueAsString(Map.of("urls", urls.stream().map(URI::toString).toList(), "file", file.toString())));
     }
+    sendParts(urls, offsets, file, size, parts, partSize, options);
+    URI location = parts == 1 ? urls.get(0) : concatenate(urls, options);
+    Files.deleteIfExists(state);
+    return location;
+  }
+
+  /** Sends every part at once, each from its stored offset; the first failure ends the upload. */
+  private void sendParts(List<URI> urls, List<Long> offsets, Path file, long size, int parts, long partSize, Options options)
+      throws IOException, InterruptedException, Refused {
     Progress progress = new Progress(size, offsets.stream().mapToLong(Long::longValue).sum(), System.console() != null, out);
     long[] sent = offsets.stream().mapToLong(Long::longValue).toArray();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -148,9 +157,6 @@ public final class UploadCommand {
       }
     }
     progress.done();
-    URI location = parts == 1 ? urls.get(0) : concatenate(urls, options);
-    Files.deleteIfExists(state);
-    return location;
   }
 
   /** Sends bytes [start, start+length) of the file to one upload, from its stored offset on. */
