@@ -1,144 +1,380 @@
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Benchmark client for a running Xeadline Uploads server (started by scripts/bench/run).
+ * Benchmark client, run by scripts/bench/run against our server and against the peer
+ * (@tus/server) alike; every phase prints one {@code RESULT key=value ...} line that the script
+ * turns into the table. PID is the server's process, whose VmRSS is sampled every 100 ms.
  *
- *   java TusBench.java throughput BASE_URL SIZE PATCH ROUNDS
- *   java TusBench.java concurrent BASE_URL UPLOADS EACH PATCH
- *   java TusBench.java one BASE_URL SIZE PATCH
- *
- * throughput: per round, the same bytes in the same PATCH size three ways: to the discard ceiling
- * (PATCH /bench/discard: received and dropped), to the disk ceiling (/bench/discard?sink=disk:
- * received and written to a file, no tus, no SQL) and as a real tus upload; prints MiB/s of each
- * and the ratios tus/discard (the target) and tus/disk.
- * concurrent: UPLOADS uploads of EACH bytes at once; prints aggregate MiB/s.
- * one: a single tus upload of SIZE in PATCH-sized requests, no warm-up (scripts/bench/in-progress
- * counts the storage requests it causes); prints MiB/s, and the last PATCH's time (completion).
- * The body is one random buffer generated once, so the client does not limit the figures.
+ *   cold RUNS SETTLE_S CMD...        start CMD ({port}, {data} replaced) RUNS times: ms to the first
+ *                                    answered OPTIONS /files/, and VmRSS SETTLE_S later
+ *   slow BASE PID UPLOADS SECONDS BPS   UPLOADS uploads at once, each dripping BPS bytes/s for SECONDS
+ *   concurrent BASE PID UPLOADS EACH PATCH ROUNDS
+ *   one BASE PID SIZE [PATH]         one PATCH of SIZE: a tus upload, or a plain PATCH to PATH
+ *   patches BASE PID SIZE PATCH      one tus upload of SIZE in PATCH-sized requests (scripts/bench/in-progress)
+ *   legacy BASE PID TOTAL CHUNK PARALLEL   the JSON API's chunked upload vs a tus upload of TOTAL
  */
 public class TusBench {
   private static final double MIB = 1024 * 1024;
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+  private static final Map<String, String> TUS = Map.of("Tus-Resumable", "1.0.0");
+  private static final byte[] BUFFER = randomBytes(1 << 20);
 
   public static void main(String[] args) throws Exception {
-    URI base = URI.create(args[1]);
     switch (args[0]) {
-      case "throughput" -> throughput(base, Long.parseLong(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-      case "concurrent" -> concurrent(base, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-      case "one" -> one(base, Long.parseLong(args[2]), Integer.parseInt(args[3]));
-      default -> throw new IllegalArgumentException("throughput or concurrent");
+      case "cold" -> cold(Integer.parseInt(args[1]), Integer.parseInt(args[2]), List.of(args).subList(3, args.length));
+      case "slow" -> slow(URI.create(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+      case "concurrent" -> concurrent(URI.create(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]),
+          Long.parseLong(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+      case "one" -> one(URI.create(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]), args.length > 4 ? args[4] : null);
+      case "patches" -> patches(URI.create(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]), Long.parseLong(args[4]));
+      case "legacy" -> legacy(URI.create(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+      default -> throw new IllegalArgumentException("cold, slow, concurrent, one or legacy");
     }
   }
 
-  static void throughput(URI base, long size, int patch, int rounds) throws Exception {
-    byte[] body = randomBytes(patch);
-    List<Double> discard = new ArrayList<>();
-    List<Double> disk = new ArrayList<>();
-    List<Double> tus = new ArrayList<>();
-    upload(base, 64L * 1024 * 1024, body); // warm-up of both paths (JIT, connections)
-    sendAll(base.resolve("/bench/discard"), 64L * 1024 * 1024, body, null);
-    for (int round = 1; round <= rounds; round++) {
+  // ---- cold start and idle memory ----
+
+  static void cold(int runs, int settleSeconds, List<String> template) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+    List<Double> millis = new ArrayList<>();
+    List<Double> rss = new ArrayList<>();
+    for (int run = 0; run <= runs; run++) { // run 0 is untimed: disk cache, scripts/run's AOT training
+      Path data = Files.createTempDirectory("bench-cold");
+      int port = freePort();
+      List<String> command = template.stream()
+          .map(a -> a.replace("{port}", Integer.toString(port)).replace("{data}", data.toString())).toList();
       long start = System.nanoTime();
-      sendAll(base.resolve("/bench/discard"), size, body, null);
-      double d = size / MIB / seconds(start);
-      start = System.nanoTime();
-      sendAll(base.resolve("/bench/discard?sink=disk"), size, body, null);
-      double k = size / MIB / seconds(start);
-      start = System.nanoTime();
-      upload(base, size, body);
-      double t = size / MIB / seconds(start);
-      discard.add(d);
-      disk.add(k);
-      tus.add(t);
-      System.out.printf(
-          "round %d: discard %.1f MiB/s, disk %.1f MiB/s, tus %.1f MiB/s, tus/discard %.3f, tus/disk %.3f%n",
-          round, d, k, t, t / d, t / k);
+      Process process = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(data.resolve("server.log").toFile()).start();
+      try {
+        HttpRequest options = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/files/"))
+            .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5)).build();
+        while (true) {
+          if (!process.isAlive() || System.nanoTime() - start > 300e9) {
+            throw new IllegalStateException("server did not answer: " + Files.readString(data.resolve("server.log")));
+          }
+          try {
+            if (http.send(options, HttpResponse.BodyHandlers.discarding()).headers().firstValue("Tus-Version").isPresent()) {
+              break;
+            }
+          } catch (IOException notYet) {
+            // not listening yet
+          }
+          Thread.sleep(5);
+        }
+        if (run > 0) {
+          millis.add((System.nanoTime() - start) / 1e6);
+          Thread.sleep(settleSeconds * 1000L);
+          rss.add(rssKib(process.pid()) / 1024.0);
+        }
+      } finally {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor();
+        }
+        deleteTree(data);
+      }
     }
-    System.out.printf(
-        "RESULT throughput discard_median=%.1f disk_median=%.1f tus_median=%.1f tus_best=%.1f"
-            + " tus/discard=%.3f tus/disk=%.3f (ratios of medians)%n",
-        median(discard), median(disk), median(tus), max(tus),
-        median(tus) / median(discard), median(tus) / median(disk));
+    System.out.printf("# cold start ms: %s; idle RSS MiB: %s%n", millis, rss);
+    System.out.printf("RESULT cold_ms=%.0f idle_rss_mib=%.0f%n", median(millis), median(rss));
   }
 
-  static void concurrent(URI base, int uploads, int each, int patch) throws Exception {
-    byte[] body = randomBytes(Math.min(each, patch));
+  // ---- many slow uploads ----
+
+  static void slow(URI base, long pid, int uploads, int seconds, int bytesPerSecond) throws Exception {
+    Peak peak = Peak.of(pid);
+    AtomicInteger failed = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    AtomicLong firstError = new AtomicLong();
+    Queue<String> errors = new ConcurrentLinkedQueue<>();
+    long size = (long) seconds * bytesPerSecond;
+    String probe;
+    try (Raw raw = new Raw(base)) {
+      probe = create(raw, size);
+    }
+    Queue<Double> headMillis = new ConcurrentLinkedQueue<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      long start = System.nanoTime();
       List<Future<?>> all = new ArrayList<>();
       for (int i = 0; i < uploads; i++) {
-        all.add(pool.submit(() -> { upload(base, each, body); return null; }));
+        all.add(pool.submit(() -> {
+          try (Raw raw = new Raw(base)) {
+            String path = create(raw, size);
+            Raw.Response r = raw.send("PATCH", path, patchHeaders(0), size, Raw.repeating(new byte[4096], size, bytesPerSecond));
+            if (r.status() != 204) {
+              throw new IOException("PATCH " + r.status() + " " + r.body());
+            }
+            done.incrementAndGet();
+          } catch (Exception e) {
+            if (failed.getAndIncrement() < 3) {
+              errors.add(String.valueOf(e));
+            }
+            firstError.compareAndSet(0, System.nanoTime());
+          }
+          return null;
+        }));
       }
+      // HEAD on another upload meanwhile, 20 a second on a connection of its own.
+      Future<?> heads = pool.submit(() -> {
+        try (Raw raw = new Raw(base)) {
+          while (done.get() + failed.get() < uploads) {
+            long t = System.nanoTime();
+            raw.send("HEAD", probe, TUS, -1, null);
+            headMillis.add((System.nanoTime() - t) / 1e6);
+            Thread.sleep(50);
+          }
+        }
+        return null;
+      });
       for (Future<?> f : all) {
         f.get();
       }
-      double s = seconds(start);
-      System.out.printf("RESULT concurrent uploads=%d each_mib=%.0f seconds=%.2f aggregate=%.1f MiB/s%n",
-          uploads, each / MIB, s, (double) uploads * each / MIB / s);
+      heads.get();
+    }
+    errors.forEach(e -> System.out.println("# slow: " + e));
+    System.out.printf("RESULT slow_failed=%d slow_head_p99_ms=%.1f slow_peak_rss_mib=%.0f%n",
+        failed.get(), percentile(new ArrayList<>(headMillis), 0.99), peak.stopMib());
+  }
+
+  // ---- many uploads at full speed ----
+
+  static void concurrent(URI base, long pid, int uploads, long each, long patch, int rounds) throws Exception {
+    Peak peak = Peak.of(pid);
+    AtomicInteger errors = new AtomicInteger();
+    Queue<Double> patchMillis = new ConcurrentLinkedQueue<>();
+    Queue<String> messages = new ConcurrentLinkedQueue<>();
+    List<Double> aggregate = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      long start = System.nanoTime();
+      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int i = 0; i < uploads; i++) {
+          pool.submit(() -> {
+            try (Raw raw = new Raw(base)) {
+              String path = create(raw, each);
+              for (long offset = 0; offset < each; offset += patch) {
+                long n = Math.min(patch, each - offset);
+                long t = System.nanoTime();
+                Raw.Response r = raw.send("PATCH", path, patchHeaders(offset), n, Raw.repeating(BUFFER, n, 0));
+                patchMillis.add((System.nanoTime() - t) / 1e6);
+                if (r.status() != 204) {
+                  throw new IOException("PATCH " + r.status() + " " + r.body());
+                }
+              }
+            } catch (Exception e) {
+              errors.incrementAndGet();
+              if (messages.size() < 3) {
+                messages.add(String.valueOf(e));
+              }
+            }
+          });
+        }
+      }
+      aggregate.add(uploads * each / MIB / seconds(start));
+    }
+    messages.forEach(e -> System.out.println("# concurrent: " + e));
+    System.out.printf("# concurrent MiB/s per round: %s%n", aggregate);
+    System.out.printf("RESULT conc_errors=%d conc_mibs=%.1f conc_patch_p99_ms=%.0f conc_peak_rss_mib=%.0f%n",
+        errors.get(), median(aggregate), percentile(new ArrayList<>(patchMillis), 0.99), peak.stopMib());
+  }
+
+  // ---- one large PATCH ----
+
+  static void one(URI base, long pid, long size, String plainPath) throws Exception {
+    Peak peak = Peak.of(pid);
+    try (Raw raw = new Raw(base)) {
+      String path = plainPath != null ? plainPath : create(raw, size);
+      long start = System.nanoTime();
+      Raw.Response r = raw.send("PATCH", path, patchHeaders(0), size, Raw.repeating(BUFFER, size, 0));
+      double mibs = size / MIB / seconds(start);
+      if (r.status() != 204) {
+        throw new IOException("PATCH " + r.status() + " " + r.body());
+      }
+      System.out.printf("RESULT one_mibs=%.1f one_peak_rss_mib=%.0f%n", mibs, peak.stopMib());
     }
   }
 
-  static void one(URI base, long size, int patch) throws Exception {
-    byte[] body = randomBytes(patch);
+  // ---- one upload in many PATCHes (the last one completes it: publishing included) ----
+
+  static void patches(URI base, long pid, long size, long patch) throws Exception {
+    Peak peak = Peak.of(pid);
+    try (Raw raw = new Raw(base)) {
+      String path = create(raw, size);
+      long start = System.nanoTime();
+      long lastNanos = 0;
+      for (long offset = 0; offset < size; offset += patch) {
+        long n = Math.min(patch, size - offset);
+        long t = System.nanoTime();
+        Raw.Response r = raw.send("PATCH", path, patchHeaders(offset), n, Raw.repeating(BUFFER, n, 0));
+        lastNanos = System.nanoTime() - t;
+        if (r.status() != 204) {
+          throw new IOException("PATCH at " + offset + ": " + r.status() + " " + r.body());
+        }
+      }
+      System.out.printf("RESULT patches_mibs=%.1f patches_seconds=%.1f last_patch_ms=%d patches_peak_rss_mib=%.0f%n",
+          size / MIB / seconds(start), seconds(start), lastNanos / 1_000_000, peak.stopMib());
+    }
+  }
+
+  // ---- the JSON API's chunked upload against tus ----
+
+  static void legacy(URI base, long pid, long total, long chunk, int parallel) throws Exception {
+    int chunks = (int) ((total + chunk - 1) / chunk);
     long start = System.nanoTime();
-    upload(base, size, body);
-    double s = seconds(start);
-    System.out.printf("RESULT one size_mib=%.0f patch_mib=%.0f seconds=%.2f throughput=%.1f MiB/s last_patch_ms=%d%n",
-        size / MIB, patch / MIB, s, size / MIB / s, lastPatchNanos / 1_000_000);
-  }
-
-  /** How long the most recent PATCH took (for one upload: the last one, which completes it). */
-  static volatile long lastPatchNanos;
-
-  /** POST /files/ then PATCH the whole size in body-sized requests; checks every offset. */
-  static void upload(URI base, long size, byte[] body) throws Exception {
-    HttpResponse<String> created = HTTP.send(
-        HttpRequest.newBuilder(base.resolve("/files/"))
-            .header("Tus-Resumable", "1.0.0")
-            .header("Upload-Length", Long.toString(size))
-            .POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
-    if (created.statusCode() != 201) {
-      throw new IllegalStateException("create: " + created.statusCode() + " " + created.body());
+    String id;
+    try (Raw raw = new Raw(base)) {
+      String init = "{\"fileName\":\"bench.mp4\",\"fileSize\":" + total + ",\"contentType\":\"video/mp4\",\"totalChunks\":" + chunks + "}";
+      id = json(raw, "/api/storage/init-chunked-upload", init).replaceAll("(?s).*\"uploadId\"\\s*:\\s*\"([^\"]+)\".*", "$1");
     }
-    URI location = URI.create(created.headers().firstValue("Location").orElseThrow());
-    sendAll(location, size, body, location);
+    AtomicInteger next = new AtomicInteger();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> workers = new ArrayList<>();
+      for (int w = 0; w < parallel; w++) {
+        workers.add(pool.submit(() -> {
+          try (Raw raw = new Raw(base)) {
+            for (int i; (i = next.getAndIncrement()) < chunks; ) {
+              uploadChunk(raw, id, i, Math.min(chunk, total - i * chunk));
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : workers) {
+        f.get();
+      }
+    }
+    try (Raw raw = new Raw(base)) {
+      json(raw, "/api/storage/complete-chunked-upload", "{\"uploadId\":\"" + id + "\"}");
+    }
+    double legacy = total / MIB / seconds(start);
+    start = System.nanoTime();
+    try (Raw raw = new Raw(base)) {
+      String path = create(raw, total);
+      for (long offset = 0; offset < total; offset += chunk) {
+        long n = Math.min(chunk, total - offset);
+        Raw.Response r = raw.send("PATCH", path, patchHeaders(offset), n, Raw.repeating(BUFFER, n, 0));
+        if (r.status() != 204) {
+          throw new IOException("PATCH " + r.status() + " " + r.body());
+        }
+      }
+    }
+    double tus = total / MIB / seconds(start);
+    System.out.printf("RESULT legacy_mibs=%.1f legacy_tus_mibs=%.1f%n", legacy, tus);
   }
 
-  static void sendAll(URI target, long size, byte[] body, URI tusUpload) throws Exception {
-    long offset = 0;
-    while (offset < size) {
-      int n = (int) Math.min(body.length, size - offset);
-      HttpRequest.Builder request = HttpRequest.newBuilder(target)
-          .header("Tus-Resumable", "1.0.0")
-          .header("Upload-Offset", Long.toString(offset))
-          .header("Content-Type", "application/offset+octet-stream")
-          .method("PATCH", n == body.length
-              ? HttpRequest.BodyPublishers.ofByteArray(body)
-              : HttpRequest.BodyPublishers.ofByteArray(Arrays.copyOf(body, n)));
-      long sent = System.nanoTime();
-      HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      lastPatchNanos = System.nanoTime() - sent;
-      if (response.statusCode() != 204) {
-        throw new IllegalStateException("PATCH " + target + " at " + offset + ": " + response.statusCode() + " " + response.body());
+  static void uploadChunk(Raw raw, String id, int index, long n) throws Exception {
+    String boundary = "bench" + Long.toHexString(System.nanoTime());
+    String fields = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"uploadId\"\r\n\r\n" + id + "\r\n"
+        + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"chunkIndex\"\r\n\r\n" + index + "\r\n"
+        + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"chunk\"; filename=\"blob\"\r\n"
+        + "Content-Type: application/octet-stream\r\n\r\n";
+    String end = "\r\n--" + boundary + "--\r\n";
+    byte[] head = fields.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] tail = end.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    Raw.Response r = raw.send("POST", "/api/storage/upload-chunk",
+        Map.of("Content-Type", "multipart/form-data; boundary=" + boundary), head.length + n + tail.length, out -> {
+          out.write(head);
+          Raw.repeating(BUFFER, n, 0).writeTo(out);
+          out.write(tail);
+        });
+    if (r.status() != 200) {
+      throw new IOException("upload-chunk " + index + ": " + r.status() + " " + r.body());
+    }
+  }
+
+  static String json(Raw raw, String path, String body) throws Exception {
+    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Raw.Response r = raw.send("POST", path, Map.of("Content-Type", "application/json"), bytes.length, out -> out.write(bytes));
+    if (r.status() != 200) {
+      throw new IOException(path + ": " + r.status() + " " + r.body());
+    }
+    return r.body();
+  }
+
+  // ---- shared ----
+
+  static String create(Raw raw, long length) throws Exception {
+    Raw.Response r = raw.send("POST", "/files/", Map.of("Tus-Resumable", "1.0.0", "Upload-Length", Long.toString(length)), 0, null);
+    if (r.status() != 201) {
+      throw new IOException("POST " + r.status() + " " + r.body());
+    }
+    return URI.create(r.header("Location")).getPath();
+  }
+
+  static Map<String, String> patchHeaders(long offset) {
+    return Map.of("Tus-Resumable", "1.0.0", "Upload-Offset", Long.toString(offset),
+        "Content-Type", "application/offset+octet-stream");
+  }
+
+  /** Peak VmRSS of a process, sampled every 100 ms until stopped. */
+  static final class Peak {
+    private final AtomicLong kib = new AtomicLong();
+    private final Thread sampler;
+
+    private Peak(long pid) {
+      sampler = Thread.ofPlatform().daemon().start(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          kib.accumulateAndGet(rssKib(pid), Math::max);
+          try {
+            Thread.sleep(100);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+    }
+
+    static Peak of(long pid) {
+      return new Peak(pid);
+    }
+
+    double stopMib() {
+      sampler.interrupt();
+      return kib.get() / 1024.0;
+    }
+  }
+
+  static long rssKib(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", ""));
+        }
       }
-      long reported = Long.parseLong(response.headers().firstValue("Upload-Offset").orElse("-1"));
-      offset += n;
-      if (tusUpload != null && reported != offset) {
-        throw new IllegalStateException("server reports offset " + reported + ", expected " + offset);
-      }
+    } catch (IOException gone) {
+      // the process ended
+    }
+    return 0;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 
@@ -152,8 +388,12 @@ public class TusBench {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
-  static double max(List<Double> values) {
-    return values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+  static double percentile(List<Double> values, double p) {
+    if (values.isEmpty()) {
+      return 0;
+    }
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
   }
 
   static double median(List<Double> values) {

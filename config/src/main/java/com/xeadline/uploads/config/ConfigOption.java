@@ -261,7 +261,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "video.ffprobe",
           "UPLOADS_FFPROBE",
           "",
-          "ffprobe binary for probing; empty: ffprobe on the PATH, else in-process libavformat built into the jar");
+          "ffprobe binary for probing; empty: ffprobe on the PATH, else the ffmpeg bundled in the jar (its input summary)");
   public static final ConfigOption VIDEO_PROBE =
       new ConfigOption(
           "video.probe",

@@ -12,6 +12,13 @@ public final class HelpText {
       out.append("      ").append(o.description()).append('\n');
     }
     out.append("  --config FILE            ").append(ConfigLoader.CONFIG_FILE_ENV).append("  a properties file with the keys above\n");
+    out.append("Variables of the old Xeadline upload service:\n");
+    for (ConfigOption o : OldEnvironment.HONOURED) {
+      out.append(String.format("  %-30s read, as --%s%n", o.env(), o.key()));
+    }
+    for (OldEnvironment.Ignored old : OldEnvironment.ignored()) {
+      out.append(String.format("  %-30s ignored (a warning at start): %s%n", old.variable(), old.replacement()));
+    }
     return out.toString();
   }
 }

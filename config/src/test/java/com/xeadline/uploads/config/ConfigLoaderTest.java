@@ -170,4 +170,21 @@ class ConfigLoaderTest {
     }
     assertThat(help).contains("500MiB").contains("1080");
   }
+
+  @Test
+  void helpListsTheOldServicesVariablesAndTheHonouredOnesAreRead() {
+    String help = HelpText.options();
+    for (ConfigOption option : OldEnvironment.HONOURED) {
+      assertThat(help).containsPattern(option.env() + " +read, as --" + option.key());
+    }
+    for (OldEnvironment.Ignored old : OldEnvironment.ignored()) {
+      assertThat(help).containsPattern(old.variable() + " +ignored");
+    }
+    UploadsConfig config =
+        new ConfigLoader(Map.of("UPLOAD_TMP_DIR", "/srv/tmp-uploads", "DATABASE_URL", "jdbc:h2:mem:old", "NEXTAUTH_SECRET", "s".repeat(32)))
+            .load(List.of());
+    assertThat(config.storage().uploadDir().toString()).isEqualTo("/srv/tmp-uploads");
+    assertThat(config.database().url()).isEqualTo("jdbc:h2:mem:old");
+    assertThat(config.auth().nextAuthSecret().value()).isEqualTo("s".repeat(32));
+  }
 }

@@ -15,4 +15,15 @@ class ReadmeTableTest {
       assertThat(readme).contains("| `" + option.key() + "` | `" + option.env() + "` |");
     }
   }
+
+  @Test
+  void readmeListsEveryVariableOfTheOldServiceAndWhatBecomesOfIt() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    for (ConfigOption option : OldEnvironment.HONOURED) {
+      assertThat(readme).contains("| `" + option.env() + "` | read, as `" + option.key() + "` |");
+    }
+    for (OldEnvironment.Ignored old : OldEnvironment.ignored()) {
+      assertThat(readme).contains("| `" + old.variable() + "` | ignored (a warning at start): " + old.replacement() + " |");
+    }
+  }
 }

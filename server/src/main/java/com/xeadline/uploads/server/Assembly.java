@@ -9,6 +9,7 @@ import com.xeadline.uploads.server.api.StorageResource;
 import com.xeadline.uploads.server.api.UploadsResource;
 import com.xeadline.uploads.server.api.UsageResource;
 import com.xeadline.uploads.server.api.VideosResource;
+import com.xeadline.uploads.server.http.JettyBodySource;
 import com.xeadline.uploads.server.auth.AuthHandler;
 import com.xeadline.uploads.server.auth.GrantAccess;
 import com.xeadline.uploads.server.auth.JwtVerifier;
@@ -275,7 +276,8 @@ final class Assembly {
         rules,
         providers,
         config.tus().lockWait(),
-        config.storage().publicFinals());
+        config.storage().publicFinals(),
+        JettyBodySource::of);
   }
 
   /** Every route, behind rate limits, auth and (with fsync) durable responses. */

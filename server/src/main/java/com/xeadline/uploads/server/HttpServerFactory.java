@@ -62,6 +62,7 @@ final class HttpServerFactory {
           "Retry-After");
 
   static final int ACCEPT_QUEUE = 1024;
+  static final int INPUT_BUFFER = 64 * 1024;
 
   private HttpServerFactory() {}
 
@@ -79,7 +80,12 @@ final class HttpServerFactory {
     if (config.server().trustProxy()) {
       http.addCustomizer(new ForwardedRequestCustomizer());
     }
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    HttpConnectionFactory http1 = new HttpConnectionFactory(http);
+    // Bodies are written to disk straight from these buffers (JettyBodySource): 64 KiB per read
+    // instead of 8 KiB means an eighth of the socket reads. A connection holds one only while
+    // bytes wait in it, so idle uploads cost nothing.
+    http1.setInputBufferSize(INPUT_BUFFER);
+    ServerConnector connector = new ServerConnector(server, http1);
     connector.setHost(config.server().host());
     connector.setPort(config.server().port());
     connector.setIdleTimeout(config.server().idleTimeout().toMillis());

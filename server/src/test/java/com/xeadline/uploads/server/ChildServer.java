@@ -45,10 +45,6 @@ final class ChildServer implements AutoCloseable {
     command.addAll(jvmOptions);
     // The child writes temporary files where the test JVM does (CI gives each run a new one).
     command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-    String javacppCache = System.getProperty("org.bytedeco.javacpp.cachedir");
-    if (javacppCache != null) {
-      command.add("-Dorg.bytedeco.javacpp.cachedir=" + javacppCache);
-    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());

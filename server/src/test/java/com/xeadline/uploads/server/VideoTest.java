@@ -59,7 +59,7 @@ class VideoTest {
     if (ffprobeOnPath) {
       assertThat(prober).startsWith("ffprobe ");
     } else {
-      assertThat(prober).startsWith("in-process libavformat");
+      assertThat(prober).startsWith("bundled ffmpeg ").contains("ffmpeg-jave-amd64");
     }
     if (ffmpegOnPath) {
       assertThat(ffmpeg).doesNotContain("ffmpeg-jave");

@@ -42,13 +42,14 @@ record KeysetCursor(Instant at, String id) {
    * One page of a listing fetched with one row more than asked ({@code limit + 1}): the extra
    * row tells whether another page exists, without a count query.
    */
-  static <T> java.util.Map<String, Object> page(
-      List<T> rows, int limit, java.util.function.Function<T, Object> item, java.util.function.Function<T, KeysetCursor> position) {
-    java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
-    body.put("items", rows.subList(0, Math.min(limit, rows.size())).stream().map(item).toList());
-    body.put("nextCursor", rows.size() > limit ? position.apply(rows.get(limit - 1)).encode() : null);
-    return body;
+  static <T, I> Page<I> page(
+      List<T> rows, int limit, java.util.function.Function<T, I> item, java.util.function.Function<T, KeysetCursor> position) {
+    return new Page<>(
+        rows.subList(0, Math.min(limit, rows.size())).stream().map(item).toList(),
+        rows.size() > limit ? position.apply(rows.get(limit - 1)).encode() : null);
   }
+
+  record Page<I>(List<I> items, String nextCursor) {}
 
   private static ApiProblem invalid() {
     return new ApiProblem(400, "Invalid request", "cursor is not one this server gave out", List.of(), Map.of());

@@ -2,27 +2,33 @@ package com.xeadline.uploads.server.api;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.http.MultiPart;
+import org.eclipse.jetty.io.Content;
 
 /**
- * A streaming multipart/form-data reader: parts are handed out one after the other, each as a
- * stream that ends at the next boundary, so a chunk flows from the socket to its place in a file
- * through one small buffer and is never held whole.
+ * multipart/form-data parts one after the other, each as a stream that ends with its part, so a
+ * chunk flows from the socket to its place through one small buffer and is never held whole.
+ * Jetty's parser does the parsing (it pushes events); this class only turns them into pulls: it
+ * reads the body a buffer at a time and hands out what the parser found in it before reading more,
+ * so the slices of the buffer the parser passes on stay valid until they are consumed.
  */
 final class MultipartReader {
-  private static final Pattern BOUNDARY = Pattern.compile("boundary=(?:\"([^\"]+)\"|([^;\\s]+))", Pattern.CASE_INSENSITIVE);
-  private static final Pattern NAME = Pattern.compile("[; ]name=\"([^\"]*)\"", Pattern.CASE_INSENSITIVE);
+  private static final Pattern NAME = Pattern.compile("(?:^|[; ])name=\"([^\"]*)\"", Pattern.CASE_INSENSITIVE);
   private static final int MAX_HEADER_BYTES = 8 * 1024;
+  private static final Object PART_END = new Object();
+  private static final Object COMPLETE = new Object();
 
   private final InputStream in;
-  private final byte[] delimiter; // CRLF--boundary
+  private final MultiPart.Parser parser;
   private final byte[] buffer = new byte[64 * 1024];
-  private int position;
-  private int limit;
-  private boolean finished;
+  /** What the parser found in the last buffer: part starts, content, ends, completion, failure. */
+  private final ArrayDeque<Object> events = new ArrayDeque<>();
+  private boolean ended;
   private PartStream current;
 
   /** A malformed body: the API answers 400. */
@@ -34,20 +40,21 @@ final class MultipartReader {
 
   record Part(String name, InputStream body) {}
 
+  private record PartStart(String name) {}
+
+  private record Failure(Throwable cause) {}
+
   MultipartReader(InputStream in, String contentType) throws MalformedException {
-    Matcher m = BOUNDARY.matcher(contentType == null ? "" : contentType);
-    if (contentType == null
-        || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
-        || !m.find()) {
+    String boundary =
+        contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
+            ? MultiPart.extractBoundary(contentType)
+            : null;
+    if (boundary == null || boundary.isEmpty()) {
       throw new MalformedException("Content-Type must be multipart/form-data with a boundary");
     }
-    String boundary = m.group(1) != null ? m.group(1) : m.group(2);
     this.in = in;
-    this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-    // The body starts with --boundary (no CRLF before it): pretend one was there.
-    buffer[0] = '\r';
-    buffer[1] = '\n';
-    limit = 2;
+    this.parser = new MultiPart.Parser(boundary, new Events());
+    parser.setPartHeadersMaxLength(MAX_HEADER_BYTES);
   }
 
   /** The next part, or null after the closing boundary. Drains what is left of the previous one. */
@@ -55,119 +62,105 @@ final class MultipartReader {
     if (current != null) {
       current.transferTo(java.io.OutputStream.nullOutputStream());
       current = null;
-    } else if (!skipTo(delimiter)) {
-      throw new MalformedException("multipart body has no opening boundary");
     }
-    if (finished) {
-      return null;
-    }
-    // After a boundary: "--" ends the body, CRLF starts a part's headers.
-    fill(2);
-    if (limit - position >= 2 && buffer[position] == '-' && buffer[position + 1] == '-') {
-      finished = true;
-      return null;
-    }
-    expect("\r\n");
-    String headers = readHeaders();
-    Matcher name = NAME.matcher(headers);
-    if (!name.find()) {
-      throw new MalformedException("multipart part without a form field name");
-    }
-    current = new PartStream();
-    return new Part(name.group(1), current);
-  }
-
-  private String readHeaders() throws IOException {
-    StringBuilder headers = new StringBuilder();
     while (true) {
-      fill(4);
-      if (limit == position) {
-        throw new MalformedException("multipart headers end early");
+      Object event = nextEvent();
+      if (event == COMPLETE) {
+        return null;
       }
-      if (startsWith("\r\n\r\n")) {
-        position += 4;
-        return headers.toString();
+      if (event instanceof PartStart start) {
+        if (start.name() == null) {
+          throw new MalformedException("multipart part without a form field name");
+        }
+        current = new PartStream();
+        return new Part(start.name(), current);
       }
-      if (headers.length() == 0 && startsWith("\r\n")) {
-        position += 2;
-        return "";
-      }
-      headers.append((char) (buffer[position++] & 0xff));
-      if (headers.length() > MAX_HEADER_BYTES) {
-        throw new MalformedException("multipart part headers too long");
-      }
+      // Content or an end outside a part cannot come from the parser; nothing to hand out.
     }
   }
 
-  private boolean startsWith(String text) {
-    if (limit - position < text.length()) {
-      return false;
+  private Object nextEvent() throws IOException {
+    while (events.isEmpty()) {
+      readMore();
     }
-    for (int i = 0; i < text.length(); i++) {
-      if (buffer[position + i] != text.charAt(i)) {
-        return false;
-      }
+    Object event = events.poll();
+    if (event instanceof Failure failure) {
+      throw new MalformedException("malformed multipart body: " + failure.cause().getMessage());
     }
-    return true;
+    return event;
   }
 
-  private void expect(String text) throws IOException {
-    fill(text.length());
-    if (!startsWith(text)) {
-      throw new MalformedException("malformed multipart boundary line");
+  private Object peekEvent() throws IOException {
+    while (events.isEmpty()) {
+      readMore();
     }
-    position += text.length();
+    return events.peek();
   }
 
-  /** Skips everything up to and past {@code marker}; false at end of input. */
-  private boolean skipTo(byte[] marker) throws IOException {
-    while (true) {
-      fill(marker.length);
-      int found = indexOf(marker, position, limit);
-      if (found >= 0) {
-        position = found + marker.length;
-        return true;
-      }
-      if (limit - position < marker.length) {
-        return false;
-      }
-      position = limit - marker.length + 1;
+  /** Only called with no event left: the buffer's earlier bytes are all consumed. */
+  private void readMore() throws IOException {
+    if (ended) {
+      throw new MalformedException("multipart body ends before its closing boundary");
     }
-  }
-
-  /** Makes at least {@code wanted} bytes available unless the input ends first. */
-  private void fill(int wanted) throws IOException {
-    if (limit - position >= wanted) {
+    int n = in.read(buffer);
+    if (n < 0) {
+      ended = true;
+      parser.parse(Content.Chunk.EOF);
+      if (events.isEmpty()) {
+        throw new MalformedException("multipart body ends before its closing boundary");
+      }
       return;
     }
-    System.arraycopy(buffer, position, buffer, 0, limit - position);
-    limit -= position;
-    position = 0;
-    while (limit < wanted) {
-      int n = in.read(buffer, limit, buffer.length - limit);
-      if (n < 0) {
-        return;
+    parser.parse(Content.Chunk.from(ByteBuffer.wrap(buffer, 0, n), false));
+  }
+
+  private final class Events implements MultiPart.Parser.Listener {
+    private String disposition;
+
+    @Override
+    public void onPartBegin() {
+      disposition = null;
+    }
+
+    @Override
+    public void onPartHeader(String name, String value) {
+      if ("content-disposition".equalsIgnoreCase(name)) {
+        disposition = value;
       }
-      limit += n;
+    }
+
+    @Override
+    public void onPartHeaders() {
+      Matcher name = NAME.matcher(disposition == null ? "" : disposition);
+      events.add(new PartStart(name.find() ? name.group(1) : null));
+    }
+
+    @Override
+    public void onPartContent(Content.Chunk chunk) {
+      if (chunk.hasRemaining()) {
+        events.add(chunk.getByteBuffer());
+      }
+    }
+
+    @Override
+    public void onPartEnd() {
+      events.add(PART_END);
+    }
+
+    @Override
+    public void onComplete() {
+      events.add(COMPLETE);
+    }
+
+    @Override
+    public void onFailure(Throwable failure) {
+      events.add(new Failure(failure));
     }
   }
 
-  private int indexOf(byte[] marker, int from, int to) {
-    outer:
-    for (int i = from; i <= to - marker.length; i++) {
-      for (int j = 0; j < marker.length; j++) {
-        if (buffer[i + j] != marker[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
-  }
-
-  /** One part's body: ends where the next delimiter starts. */
+  /** One part's body: the content events up to its end. */
   private final class PartStream extends InputStream {
-    private boolean ended;
+    private boolean done;
 
     @Override
     public int read() throws IOException {
@@ -178,33 +171,29 @@ final class MultipartReader {
 
     @Override
     public int read(byte[] target, int offset, int length) throws IOException {
-      if (ended) {
+      if (done) {
         return -1;
       }
       if (length == 0) {
         return 0;
       }
-      fill(Math.min(buffer.length, delimiter.length + length));
-      int found = indexOf(delimiter, position, limit);
-      int available;
-      if (found >= 0) {
-        available = found - position;
-        if (available == 0) {
-          position += delimiter.length;
-          ended = true;
-          return -1;
+      Object event = peekEvent();
+      if (event instanceof ByteBuffer content) {
+        int n = Math.min(length, content.remaining());
+        content.get(target, offset, n);
+        if (!content.hasRemaining()) {
+          events.poll();
         }
-      } else {
-        if (limit - position < delimiter.length) {
-          throw new MalformedException("multipart body ends inside a part");
-        }
-        // Bytes that could begin a delimiter stay buffered until more input decides.
-        available = limit - position - delimiter.length + 1;
+        return n;
       }
-      int n = Math.min(available, length);
-      System.arraycopy(buffer, position, target, offset, n);
-      position += n;
-      return n;
+      if (event instanceof Failure) {
+        nextEvent(); // throws
+      }
+      if (event == PART_END) {
+        events.poll();
+      }
+      done = true; // the part ended (or, malformed, the next began): next() goes on from here
+      return -1;
     }
   }
 }

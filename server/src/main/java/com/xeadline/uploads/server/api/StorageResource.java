@@ -11,6 +11,14 @@ import com.xeadline.uploads.tus.rows.UploadRow;
 import com.xeadline.uploads.tus.upload.UploadRules;
 import com.xeadline.uploads.tus.legacy.LegacyChunkService;
 import com.xeadline.uploads.tus.legacy.ApiProblem;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -32,7 +40,6 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +59,7 @@ public final class StorageResource {
   private static final long PROBE_DEFAULT = 100 * 1024;
   private static final long PROBE_MAX = 1024 * 1024;
   private static final long PROBE_UPLOAD_MAX = 8 * 1024 * 1024;
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PROBE_SIZE = Pattern.compile("(\\d{1,9})\\s*(kb|mb|b)?", Pattern.CASE_INSENSITIVE);
 
   private final LegacyChunkService chunked;
@@ -79,14 +87,10 @@ public final class StorageResource {
     this.maxChunkSize = maxChunkSize;
   }
 
-  public record InitRequest(
-      String fileName, Long fileSize, String contentType, Integer totalChunks, Long chunkSize, String title, String description) {}
-
-  public record CompleteRequest(String uploadId, String fileName, String contentType, String title, String description) {}
-
   @GET
   @Path("get-direct-upload-url")
-  public Map<String, Object> directUploadUrl(
+  @Operation(summary = "Create an upload the client sends straight to tus (with a 15-minute signed grant in its URL) or to the storage provider")
+  public Bodies.DirectUploadUrl directUploadUrl(
       @QueryParam("fileName") String fileName,
       @QueryParam("contentType") String contentType,
       @Context UriInfo uri,
@@ -104,23 +108,19 @@ public final class StorageResource {
         throw new ApiProblem(501, "Direct upload unavailable", cannotSign.getMessage(), List.of(), Map.of());
       }
       UploadRow row = chunked.initSigned(AuthHandler.userOf(jetty), fileName, contentType, provider.name(), key);
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("url", base.resolve("/files/" + row.id()).toString());
-      body.put("uploadUrl", signed.toString());
-      return body;
+      return new Bodies.DirectUploadUrl(base.resolve("/files/" + row.id()).toString(), signed.toString());
     }
     UploadRow row = chunked.initDirect(AuthHandler.userOf(jetty), fileName, contentType, null);
     String grant = grants.grant(row.id(), row.userId(), GRANT_VALIDITY);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("url", base.resolve("/files/" + row.id()).toString());
-    body.put("uploadUrl", base.resolve("/files/" + row.id()) + "?grant=" + grant);
-    return body;
+    return new Bodies.DirectUploadUrl(
+        base.resolve("/files/" + row.id()).toString(), base.resolve("/files/" + row.id()) + "?grant=" + grant);
   }
 
   @POST
   @Path("init-chunked-upload")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Map<String, Object> init(InitRequest request, @Context Request jetty)
+  @Operation(summary = "Start a chunked upload")
+  public Bodies.InitResponse init(Requests.InitRequest request, @Context Request jetty)
       throws ApiProblem, IOException {
     if (request == null) {
       throw ApiProblem.invalid(List.of(new UploadRules.Violation("body", "must be a JSON object")));
@@ -129,10 +129,7 @@ public final class StorageResource {
         chunked.init(
             AuthHandler.userOf(jetty), request.fileName(), request.fileSize(), request.contentType(), request.totalChunks(), request.chunkSize(), null);
     chunked.describe(row.id(), request.title(), request.description());
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("uploadId", row.id());
-    body.put("expiresAt", row.expiresAt().toString());
-    return body;
+    return new Bodies.InitResponse(row.id(), row.expiresAt().toString());
   }
 
   /**
@@ -142,8 +139,12 @@ public final class StorageResource {
   @POST
   @Path("upload-chunk")
   @Consumes(MediaType.MULTIPART_FORM_DATA)
-  public Map<String, Object> uploadChunk(
-      @HeaderParam("Content-Type") String contentType, InputStream body, @Context Request jetty)
+  @Operation(summary = "Send one chunk (any order, in parallel; a retry is not counted twice)")
+  public Bodies.ChunkResponse uploadChunk(
+      @Parameter(hidden = true) @HeaderParam("Content-Type") String contentType,
+      @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(implementation = Bodies.ChunkForm.class)))
+          InputStream body,
+      @Context Request jetty)
       throws ApiProblem, IOException {
     String user = AuthHandler.userOf(jetty);
     MultipartReader reader = new MultipartReader(body, contentType);
@@ -182,11 +183,8 @@ public final class StorageResource {
         Files.deleteIfExists(spilled);
       }
     }
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("success", true);
-    answer.put("chunkIndex", result.chunkIndex());
-    answer.put("received", true); // as the old API: the chunk is stored (upload-status lists them all)
-    return answer;
+    // received: as the old API, the chunk is stored (upload-status lists them all)
+    return new Bodies.ChunkResponse(true, result.chunkIndex(), true);
   }
 
   private static List<UploadRules.Violation> missing(String uploadId, String chunkIndex, java.nio.file.Path chunk) {
@@ -241,7 +239,8 @@ public final class StorageResource {
   @POST
   @Path("complete-chunked-upload")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Map<String, Object> complete(CompleteRequest request, @Context UriInfo uri, @Context Request jetty)
+  @Operation(summary = "Finish a chunked upload once every chunk is stored")
+  public Bodies.CompleteResponse complete(Requests.CompleteRequest request, @Context UriInfo uri, @Context Request jetty)
       throws ApiProblem, IOException {
     if (request == null || request.uploadId() == null) {
       throw ApiProblem.invalid(List.of(new UploadRules.Violation("uploadId", "is required")));
@@ -252,17 +251,13 @@ public final class StorageResource {
     }
     LegacyChunkService.Completed done =
         chunked.complete(AuthHandler.userOf(jetty), request.uploadId(), request.fileName(), request.contentType());
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("success", true);
-    body.put("url", finalUrls.of(uri, done.url(), request.uploadId()));
-    body.put("contentType", done.contentType());
-    body.put("size", done.size());
-    return body;
+    return new Bodies.CompleteResponse(true, finalUrls.of(uri, done.url(), request.uploadId()), done.contentType(), done.size());
   }
 
   @GET
   @Path("upload-status")
-  public Map<String, Object> status(
+  @Operation(summary = "An upload's state: chunks stored, final URL, probe result, renditions and jobs")
+  public Bodies.UploadStatus status(
       @QueryParam("uploadId") String uploadId, @Context UriInfo uri, @Context Request jetty)
       throws ApiProblem {
     if (uploadId == null || uploadId.isBlank()) {
@@ -270,25 +265,25 @@ public final class StorageResource {
     }
     UploadRow row = chunked.status(AuthHandler.userOf(jetty), uploadId);
     row = completeIfStoredDirectly(row);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("uploadId", row.id());
-    body.put("fileName", row.fileName());
-    body.put("fileSize", row.length());
-    body.put("contentType", row.contentType());
-    body.put("status", row.status().dbValue());
-    body.put("totalChunks", row.totalChunks());
-    body.put("receivedChunks", chunked.receivedChunks(row));
-    body.put("createdAt", text(row.createdAt()));
-    body.put("lastActivityAt", text(row.lastActivityAt()));
-    body.put("completedAt", text(row.completedAt()));
-    body.put("url", row.url() == null ? null : finalUrls.of(uri, row.url(), row.id()));
-    body.put("failureReason", row.failureReason());
     Map<String, Object> video = videoStatus.of(row.id());
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> versions = (List<Map<String, Object>>) video.get("transcodedVersions");
-    video.put("transcodedVersions", versions.stream().map(v -> absolute(v, uri, uploadId)).toList());
-    body.putAll(video);
-    return body;
+    return new Bodies.UploadStatus(
+        row.id(),
+        row.fileName(),
+        row.length(),
+        row.contentType(),
+        row.status().dbValue(),
+        row.totalChunks(),
+        chunked.receivedChunks(row),
+        text(row.createdAt()),
+        text(row.lastActivityAt()),
+        text(row.completedAt()),
+        row.url() == null ? null : finalUrls.of(uri, row.url(), row.id()),
+        row.failureReason(),
+        video.get("video") == null ? null : JSON.convertValue(video.get("video"), Bodies.VideoSummary.class),
+        versions.stream().map(v -> absolute(v, uri, uploadId)).toList(),
+        JSON.convertValue(video.get("jobs"), new TypeReference<List<Bodies.JobEntry>>() {}));
   }
 
   /** A signed-URL upload completes when its object shows up at the provider. */
@@ -307,10 +302,8 @@ public final class StorageResource {
     }
   }
 
-  private Map<String, Object> absolute(Map<String, Object> version, UriInfo uri, String uploadId) {
-    Map<String, Object> shown = new LinkedHashMap<>(version);
-    shown.put("url", finalUrls.of(uri, String.valueOf(version.get("url")), uploadId));
-    return shown;
+  private Bodies.TranscodedVersion absolute(Map<String, Object> version, UriInfo uri, String uploadId) {
+    return Bodies.TranscodedVersion.of(version, finalUrls.of(uri, String.valueOf(version.get("url")), uploadId));
   }
 
   private static String text(Instant instant) {
@@ -321,6 +314,13 @@ public final class StorageResource {
   @GET
   @Path("network-test")
   @Produces(MediaType.APPLICATION_OCTET_STREAM)
+  @Operation(
+      summary = "Incompressible bytes for measuring download speed (size: bytes, or a number with kb or mb; at most 1 MiB)",
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "The bytes",
+              content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM, schema = @Schema(type = "string", format = "binary"))))
   public Response downloadProbe(@QueryParam("size") String size) throws ApiProblem {
     long bytes = Math.min(PROBE_MAX, probeSize(size));
     StreamingOutput stream =
@@ -352,7 +352,10 @@ public final class StorageResource {
   @POST
   @Path("network-test")
   @Consumes(MediaType.WILDCARD)
-  public Map<String, Object> uploadProbe(InputStream body) throws IOException, ApiProblem {
+  @Operation(summary = "Measure how fast the client's bytes arrive (at most 8 MiB)")
+  public Bodies.ProbeResponse uploadProbe(
+      @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM, schema = @Schema(type = "string", format = "binary")))
+          InputStream body) throws IOException, ApiProblem {
     long start = System.nanoTime();
     byte[] buffer = new byte[64 * 1024];
     long total = 0;
@@ -363,11 +366,7 @@ public final class StorageResource {
       }
     }
     long millis = Math.max(1, (System.nanoTime() - start) / 1_000_000);
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("bytes", total);
-    answer.put("millis", millis);
-    answer.put("bytesPerSecond", total * 1000 / millis);
-    return answer;
+    return new Bodies.ProbeResponse(total, millis, total * 1000 / millis);
   }
 
   static long probeSize(String size) throws ApiProblem {

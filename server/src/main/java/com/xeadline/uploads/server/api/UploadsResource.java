@@ -7,6 +7,10 @@ import com.xeadline.uploads.tus.rows.UploadRow;
 import com.xeadline.uploads.tus.rows.UploadSessions;
 import com.xeadline.uploads.tus.legacy.LegacyChunkService;
 import com.xeadline.uploads.tus.legacy.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -20,7 +24,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,7 +65,17 @@ public final class UploadsResource {
   }
 
   @GET
-  public Map<String, Object> list(
+  @Operation(
+      summary = "The caller's uploads, newest first: completed ones (default) or in-progress ones with where to resume",
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "One page",
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(oneOf = {Bodies.CompletedPage.class, Bodies.UnfinishedPage.class}))))
+  public Object list(
       @QueryParam("status") @DefaultValue("completed") String status,
       @QueryParam("limit") @DefaultValue("20") int limit,
       @QueryParam("cursor") String cursor,
@@ -75,18 +88,24 @@ public final class UploadsResource {
     java.time.Instant at = after == null ? null : after.at();
     String id = after == null ? null : after.id();
     return switch (status) {
-      case "completed" ->
-          KeysetCursor.page(
-              sessions.findCompleted(user, at, id, limit + 1),
-              limit,
-              row -> completedItem(row, uri),
-              row -> new KeysetCursor(row.completedAt(), row.id()));
-      case "in-progress" ->
-          KeysetCursor.page(
-              sessions.findInProgress(user, at, id, limit + 1),
-              limit,
-              row -> inProgressItem(row, uri),
-              row -> new KeysetCursor(row.createdAt(), row.id()));
+      case "completed" -> {
+        KeysetCursor.Page<Bodies.CompletedUpload> page =
+            KeysetCursor.page(
+                sessions.findCompleted(user, at, id, limit + 1),
+                limit,
+                row -> completedItem(row, uri),
+                row -> new KeysetCursor(row.completedAt(), row.id()));
+        yield new Bodies.CompletedPage(page.items(), page.nextCursor());
+      }
+      case "in-progress" -> {
+        KeysetCursor.Page<Bodies.UnfinishedUpload> page =
+            KeysetCursor.page(
+                sessions.findInProgress(user, at, id, limit + 1),
+                limit,
+                row -> inProgressItem(row, uri),
+                row -> new KeysetCursor(row.createdAt(), row.id()));
+        yield new Bodies.UnfinishedPage(page.items(), page.nextCursor());
+      }
       default ->
           throw new ApiProblem(
               400, "Invalid request", "status must be completed or in-progress", List.of(), Map.of());
@@ -99,6 +118,7 @@ public final class UploadsResource {
    */
   @DELETE
   @Path("/{id}")
+  @Operation(summary = "Remove one of the caller's uploads, finished or not", responses = @ApiResponse(responseCode = "204", description = "Removed"))
   public Response delete(@PathParam("id") String id, @Context Request jetty) throws ApiProblem, IOException {
     String user = AuthHandler.userOf(jetty);
     owned(id, user);
@@ -117,41 +137,37 @@ public final class UploadsResource {
         .orElseThrow(() -> new ApiProblem(404, "Upload not found", "No upload " + id + " of yours", List.of(), Map.of()));
   }
 
-  private Map<String, Object> completedItem(UploadRow row, UriInfo uri) {
-    Map<String, Object> item = common(row);
-    item.put("completedAt", row.completedAt().toString());
-    item.put("url", row.url() == null ? null : finalUrls.of(uri, row.url(), row.id()));
-    item.put("title", row.metadata().get("title"));
-    item.put("description", row.metadata().get("description"));
-    item.put("video", video(row.metadata().get("video")));
-    return item;
+  private Bodies.CompletedUpload completedItem(UploadRow row, UriInfo uri) {
+    return new Bodies.CompletedUpload(
+        row.id(),
+        row.fileName(),
+        row.length(),
+        row.contentType(),
+        row.createdAt().toString(),
+        row.completedAt().toString(),
+        row.url() == null ? null : finalUrls.of(uri, row.url(), row.id()),
+        row.metadata().get("title"),
+        row.metadata().get("description"),
+        video(row.metadata().get("video")));
   }
 
   /** Where to resume: the tus URL and offset, and for a chunked upload its chunks. */
-  private Map<String, Object> inProgressItem(UploadRow row, UriInfo uri) {
-    Map<String, Object> item = common(row);
-    item.put("uploadOffset", row.offset());
-    item.put("expiresAt", row.expiresAt() == null ? null : row.expiresAt().toString());
-    item.put("location", uri.getBaseUri().resolve("files/" + row.id()).toString());
-    if (row.isChunked()) {
-      item.put("totalChunks", row.totalChunks());
-      item.put("receivedChunks", chunked.receivedChunks(row));
-    }
-    return item;
-  }
-
-  private static Map<String, Object> common(UploadRow row) {
-    Map<String, Object> item = new LinkedHashMap<>();
-    item.put("uploadId", row.id());
-    item.put("fileName", row.fileName());
-    item.put("fileSize", row.length());
-    item.put("contentType", row.contentType());
-    item.put("createdAt", row.createdAt().toString());
-    return item;
+  private Bodies.UnfinishedUpload inProgressItem(UploadRow row, UriInfo uri) {
+    return new Bodies.UnfinishedUpload(
+        row.id(),
+        row.fileName(),
+        row.length(),
+        row.contentType(),
+        row.createdAt().toString(),
+        row.offset(),
+        row.expiresAt() == null ? null : row.expiresAt().toString(),
+        uri.getBaseUri().resolve("files/" + row.id()).toString(),
+        row.isChunked() ? row.totalChunks() : null,
+        row.isChunked() ? chunked.receivedChunks(row) : null);
   }
 
   /** The probe summary the video pipeline keeps in the row's metadata, as JSON. */
-  private static Object video(String json) {
+  private static com.fasterxml.jackson.databind.JsonNode video(String json) {
     if (json == null) {
       return null;
     }

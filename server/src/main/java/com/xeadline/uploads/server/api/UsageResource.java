@@ -3,6 +3,7 @@ package com.xeadline.uploads.server.api;
 import com.xeadline.uploads.config.UploadsConfig;
 import com.xeadline.uploads.server.auth.AuthHandler;
 import com.xeadline.uploads.tus.rows.UploadQuotas;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -11,8 +12,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.eclipse.jetty.server.Request;
 
 /**
@@ -34,21 +33,21 @@ public final class UsageResource {
   }
 
   @GET
-  public Map<String, Object> usage(@Context Request jetty) {
+  @Operation(summary = "What the caller's quotas leave: uploads left today (UTC) and bytes left")
+  public Bodies.Usage usage(@Context Request jetty) {
     String user = AuthHandler.userOf(jetty);
     Instant now = clock.instant();
     Instant dayStart = now.truncatedTo(ChronoUnit.DAYS);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("limited", user != null);
     long today = user == null ? 0 : quotas.uploadsSince(user, dayStart);
     long held = user == null ? 0 : quotas.bytesHeld(user);
-    body.put("uploadsToday", today);
-    body.put("uploadsPerDay", limits.uploadsPerDay());
-    body.put("uploadsLeftToday", user == null ? null : Math.max(0, limits.uploadsPerDay() - today));
-    body.put("bytesUsed", held);
-    body.put("quotaBytes", limits.quotaBytes());
-    body.put("bytesLeft", user == null ? null : Math.max(0, limits.quotaBytes() - held));
-    body.put("resetsAt", dayStart.plus(1, ChronoUnit.DAYS).toString());
-    return body;
+    return new Bodies.Usage(
+        user != null,
+        today,
+        limits.uploadsPerDay(),
+        user == null ? null : Math.max(0, limits.uploadsPerDay() - today),
+        held,
+        limits.quotaBytes(),
+        user == null ? null : Math.max(0, limits.quotaBytes() - held),
+        dayStart.plus(1, ChronoUnit.DAYS).toString());
   }
 }

@@ -8,6 +8,10 @@ import com.xeadline.uploads.storage.StorageProvider;
 import com.xeadline.uploads.storage.StorageProviders;
 import com.xeadline.uploads.storage.StoredObject;
 import com.xeadline.uploads.tus.legacy.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -21,7 +25,6 @@ import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,7 +47,8 @@ public final class VideosResource {
   }
 
   @GET
-  public Map<String, Object> list(
+  @Operation(summary = "The caller's videos (probe results and renditions), newest first")
+  public Bodies.VideoPage list(
       @QueryParam("limit") @DefaultValue("20") int limit,
       @QueryParam("cursor") String cursor,
       @Context UriInfo uri,
@@ -54,12 +58,15 @@ public final class VideosResource {
     KeysetCursor after = KeysetCursor.parse(cursor);
     List<VideoRow> rows =
         videos.page(AuthHandler.userOf(jetty), after == null ? null : after.at(), after == null ? null : after.id(), limit + 1);
-    return KeysetCursor.page(rows, limit, row -> shown(row, uri), row -> new KeysetCursor(row.createdAt(), row.storageId()));
+    KeysetCursor.Page<Bodies.Video> page =
+        KeysetCursor.page(rows, limit, row -> shown(row, uri), row -> new KeysetCursor(row.createdAt(), row.storageId()));
+    return new Bodies.VideoPage(page.items(), page.nextCursor());
   }
 
   @GET
   @Path("{id}")
-  public Map<String, Object> one(@PathParam("id") String id, @Context UriInfo uri, @Context Request jetty)
+  @Operation(summary = "One of the caller's videos")
+  public Bodies.Video one(@PathParam("id") String id, @Context UriInfo uri, @Context Request jetty)
       throws ApiProblem {
     return shown(owned(id, jetty), uri);
   }
@@ -68,6 +75,13 @@ public final class VideosResource {
   @GET
   @Path("{id}/renditions/{name}")
   @Produces("video/mp4")
+  @Operation(
+      summary = "A rendition's bytes, whole or one byte range",
+      responses = {
+        @ApiResponse(responseCode = "200", description = "The whole file", content = @Content(mediaType = "video/mp4", schema = @Schema(type = "string", format = "binary"))),
+        @ApiResponse(responseCode = "206", description = "One range", content = @Content(mediaType = "video/mp4", schema = @Schema(type = "string", format = "binary"))),
+        @ApiResponse(responseCode = "416", description = "Range not satisfiable")
+      })
   public Response rendition(
       @PathParam("id") String id,
       @PathParam("name") String name,
@@ -138,20 +152,26 @@ public final class VideosResource {
     return video.get();
   }
 
-  private Map<String, Object> shown(VideoRow row, UriInfo uri) {
-    Map<String, Object> json = row.toJson();
-    json.put(
-        "transcodedVersions",
+  private Bodies.Video shown(VideoRow row, UriInfo uri) {
+    List<Bodies.TranscodedVersion> versions =
         VideoPipeline.publicVersions(row).stream()
-            .map(
-                v -> {
-                  Map<String, Object> shownVersion = new LinkedHashMap<>(v);
-                  shownVersion.put("url", finalUrls.of(uri, String.valueOf(v.get("url")), row.storageId()));
-                  return shownVersion;
-                })
-            .toList());
-    json.put("url", finalUrls.of(uri, "/files/" + row.storageId(), row.storageId()));
-    return json;
+            .map(v -> Bodies.TranscodedVersion.of(v, finalUrls.of(uri, String.valueOf(v.get("url")), row.storageId())))
+            .toList();
+    return new Bodies.Video(
+        row.storageId(),
+        row.title(),
+        row.description(),
+        row.durationSeconds(),
+        row.width(),
+        row.height(),
+        row.fileSize(),
+        row.format(),
+        row.codec(),
+        row.bitrate(),
+        row.framerate(),
+        versions,
+        row.createdAt().toString(),
+        row.updatedAt().toString(),
+        finalUrls.of(uri, "/files/" + row.storageId(), row.storageId()));
   }
-
 }

@@ -37,7 +37,9 @@ public final class HttpHooks implements CreationGate, UploadFinishedListener, Up
 
   public HttpHooks(UploadsConfig.Hooks config) {
     this.config = config;
-    this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).build();
+    // Without a hooks URL nothing is ever sent: no client (its selector thread and buffers cost
+    // start-up time and idle memory).
+    this.http = config.url() == null ? null : HttpClient.newBuilder().connectTimeout(config.timeout()).build();
   }
 
   private boolean enabled(String hook) {

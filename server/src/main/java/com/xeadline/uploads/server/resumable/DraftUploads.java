@@ -3,7 +3,9 @@ package com.xeadline.uploads.server.resumable;
 import static com.xeadline.uploads.server.resumable.DraftHeaders.LENGTH;
 import static com.xeadline.uploads.server.resumable.DraftHeaders.OFFSET;
 
+import com.xeadline.uploads.server.http.JettyBodySource;
 import com.xeadline.uploads.tus.upload.BodyCheck;
+import com.xeadline.uploads.tus.upload.BodySource;
 import com.xeadline.uploads.tus.rows.QuotaExceededException;
 import com.xeadline.uploads.tus.upload.UploadService;
 import com.xeadline.uploads.tus.upload.UploadLocks;
@@ -12,7 +14,6 @@ import com.xeadline.uploads.tus.protocol.PublicUrls;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Optional;
 import me.desair.tus.server.exception.TusException;
@@ -155,6 +156,14 @@ public final class DraftUploads {
     }
   }
 
+  /** A body without a digest to compute is read from Jetty's own buffers, with no copy. */
+  private UploadRow appendAsItArrives(HttpServletRequest request, UploadRow row) throws IOException, TusException {
+    BodySource direct = JettyBodySource.of(request);
+    return direct != null
+        ? storage.appendBody(row, direct, BodyCheck.NONE)
+        : storage.appendBody(row, request.getInputStream(), BodyCheck.NONE);
+  }
+
   /**
    * Streams the content in (when there is any) after fixing a length the request declares, then
    * completes the upload when the request says it ends it.
@@ -169,9 +178,10 @@ public final class DraftUploads {
     }
     if (DraftCreations.hasContent(request)) {
       ReprDigestCheck digest = digestCheck(request, row, complete);
-      InputStream body = digest == null ? request.getInputStream() : digest.wrap(request.getInputStream());
       try {
-        row = storage.appendBody(row, body, digest == null ? BodyCheck.NONE : digest);
+        row = digest == null
+            ? appendAsItArrives(request, row)
+            : storage.appendBody(row, digest.wrap(request.getInputStream()), digest);
       } catch (TusException e) {
         if (digest != null && digest.failed()) {
           // The representation is not what the client meant to send: resending the rest cannot fix it.

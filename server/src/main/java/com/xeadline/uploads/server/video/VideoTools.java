@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds the video tools, in this order. Probing: {@code video.ffprobe}, else ffprobe on the PATH,
- * else libavformat in-process (bytedeco). Transcoding: {@code video.ffmpeg}, else ffmpeg on the
- * PATH, else the static ffmpeg that jave ships (x86-64 Linux), unpacked into the data directory.
- * The value {@code builtin} skips straight to the bundled one.
+ * else the bundled ffmpeg's input summary. Transcoding: {@code video.ffmpeg}, else ffmpeg on the
+ * PATH, else the bundled ffmpeg. The bundled one is the static ffmpeg that jave ships (x86-64
+ * Linux, no shared-library needs), unpacked into the data directory: one native binary covers
+ * both, so a machine with only a JDK can probe and transcode. The value {@code builtin} skips
+ * straight to the bundled one.
  */
 public final class VideoTools {
   private static final Logger log = LoggerFactory.getLogger(VideoTools.class);
@@ -42,8 +44,9 @@ public final class VideoTools {
    * configured (so a server with neither unpacks and loads nothing).
    */
   public static VideoTools resolve(UploadsConfig.Video config, Path dataDir) {
-    VideoProber prober = config.probe() ? prober(config.ffprobe()) : null;
-    Path ffmpeg = config.renditions().isEmpty() ? null : ffmpeg(config.ffmpeg(), dataDir.resolve("bin"));
+    Path binDir = dataDir.resolve("bin");
+    VideoProber prober = config.probe() ? prober(config.ffprobe(), binDir) : null;
+    Path ffmpeg = config.renditions().isEmpty() ? null : ffmpeg(config.ffmpeg(), binDir);
     String version = ffmpeg == null ? null : version(ffmpeg);
     VideoTools tools = new VideoTools(prober, ffmpeg, version);
     log.atInfo()
@@ -61,7 +64,7 @@ public final class VideoTools {
     return Optional.ofNullable(ffmpeg);
   }
 
-  private static VideoProber prober(Path configured) {
+  private static VideoProber prober(Path configured, Path binDir) {
     boolean builtin = configured != null && configured.toString().equals(BUILTIN);
     Path executable = builtin ? null : configured != null ? configured : onPath("ffprobe").orElse(null);
     if (executable != null) {
@@ -75,9 +78,10 @@ public final class VideoTools {
       }
     }
     try {
-      return new LibavformatProber();
-    } catch (LinkageError | RuntimeException e) {
-      log.atWarn().addKeyValue("reason", String.valueOf(e.getMessage())).log("video.probe_unavailable: install ffprobe");
+      Path bundled = unpackBundledFfmpeg(binDir);
+      return new BundledFfmpegProber(bundled, version(bundled));
+    } catch (IOException e) {
+      log.atWarn().addKeyValue("reason", e.getMessage()).log("video.probe_unavailable: install ffprobe");
       return null;
     }
   }

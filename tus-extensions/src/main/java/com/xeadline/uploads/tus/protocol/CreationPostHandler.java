@@ -29,11 +29,14 @@ final class CreationPostHandler extends AbstractRequestHandler {
   private final UploadService storage;
   private final FileConcatenation concatenation;
   private final PublicUrls urls;
+  private final RequestBodies bodies;
 
-  CreationPostHandler(UploadService storage, FileConcatenation concatenation, PublicUrls urls) {
+  CreationPostHandler(
+      UploadService storage, FileConcatenation concatenation, PublicUrls urls, RequestBodies bodies) {
     this.storage = storage;
     this.concatenation = concatenation;
     this.urls = urls;
+    this.bodies = bodies;
   }
 
   @Override
@@ -79,7 +82,7 @@ final class CreationPostHandler extends AbstractRequestHandler {
       return;
     }
     if (TusHeaders.hasBody(request)) {
-      row = storage.appendBody(row, request.getContentInputStream(), new ChecksumBodyCheck(request));
+      row = TusBody.append(storage, bodies, row, request);
     }
     // On every 201, body or not, as tusd does: some clients (tus-js-client with a deferred length
     // and uploadDataDuringCreation) read it unconditionally.

@@ -22,9 +22,11 @@ import me.desair.tus.server.util.TusServletResponse;
  */
 final class PatchRequestHandler extends AbstractRequestHandler {
   private final UploadService storage;
+  private final RequestBodies bodies;
 
-  PatchRequestHandler(UploadService storage) {
+  PatchRequestHandler(UploadService storage, RequestBodies bodies) {
     this.storage = storage;
+    this.bodies = bodies;
   }
 
   @Override
@@ -52,7 +54,7 @@ final class PatchRequestHandler extends AbstractRequestHandler {
         throw TusError.NOT_ALLOWED.exception(e.getMessage());
       }
     }
-    row = storage.appendBody(row, request.getContentInputStream(), new ChecksumBodyCheck(request));
+    row = TusBody.append(storage, bodies, row, request);
     response.setHeader(HttpHeader.UPLOAD_OFFSET, Long.toString(row.offset()));
     response.setStatus(HttpServletResponse.SC_NO_CONTENT);
   }

@@ -49,7 +49,8 @@ public final class TusService extends TusFileUploadService {
       UploadRules rules,
       StorageProviders providers,
       Duration lockWait,
-      boolean publicFinals) {
+      boolean publicFinals,
+      RequestBodies bodies) {
     this.storage = storage;
     this.locks = locks;
     this.lockWait = lockWait;
@@ -62,8 +63,8 @@ public final class TusService extends TusFileUploadService {
     withMaxUploadSize(storage.getMaxUploadSize());
     tusStorage.setUploadConcatenationService(concatenation);
     // Same names as the library's extensions, so these replace them in place and in order.
-    addTusExtension(core(storage));
-    addTusExtension(creation(storage, concatenation, urls, rules));
+    addTusExtension(core(storage, bodies));
+    addTusExtension(creation(storage, concatenation, urls, rules, bodies));
     addTusExtension(checksum());
     addTusExtension(new TerminationExtension());
     addTusExtension(expiration(storage));
@@ -71,7 +72,7 @@ public final class TusService extends TusFileUploadService {
     addTusExtension(download(storage, concatenation, providers, publicFinals));
   }
 
-  private static Extension core(UploadService storage) {
+  private static Extension core(UploadService storage, RequestBodies bodies) {
     return new Extension(
         "core",
         List.of(HttpMethod.OPTIONS, HttpMethod.HEAD, HttpMethod.PATCH),
@@ -86,19 +87,19 @@ public final class TusService extends TusFileUploadService {
             new CoreDefaultResponseHeadersHandler(),
             new TusVersionOnErrorHandler(),
             new HeadRequestHandler(),
-            new PatchRequestHandler(storage),
+            new PatchRequestHandler(storage, bodies),
             new CoreOptionsRequestHandler()));
   }
 
   private static Extension creation(
-      UploadService storage, FileConcatenation concatenation, PublicUrls urls, UploadRules rules) {
+      UploadService storage, FileConcatenation concatenation, PublicUrls urls, UploadRules rules, RequestBodies bodies) {
     return new Extension(
         "creation",
         List.of(HttpMethod.OPTIONS, HttpMethod.HEAD, HttpMethod.PATCH, HttpMethod.POST),
         List.of(new CreationRequestValidator(storage, rules)),
         List.of(
             new CreationHeadRequestHandler(),
-            new CreationPostHandler(storage, concatenation, urls),
+            new CreationPostHandler(storage, concatenation, urls, bodies),
             new OptionsExtensionsHandler("creation", "creation-defer-length", "creation-with-upload")));
   }
 

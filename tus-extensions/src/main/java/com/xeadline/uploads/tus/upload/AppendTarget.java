@@ -20,7 +20,8 @@ interface AppendTarget extends Closeable {
   /** Where the next {@link #write} goes. */
   void seek(long position) throws IOException;
 
-  void write(byte[] bytes, int length) throws IOException;
+  /** Writes every remaining byte of {@code buffers}, in order, at the current position. */
+  void write(ByteBuffer[] buffers) throws IOException;
 
   /** Makes everything written so far survive a crash. */
   void force() throws IOException;

@@ -3,7 +3,9 @@ package com.xeadline.uploads.tus.upload;
 import com.xeadline.uploads.tus.TusError;
 import com.xeadline.uploads.tus.rows.UploadRow;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import me.desair.tus.server.exception.TusException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,12 @@ import org.slf4j.LoggerFactory;
  */
 final class BodyWriter {
   private static final Logger log = LoggerFactory.getLogger(BodyWriter.class);
+
+  /**
+   * The most a batch of received buffers may hold before it is written: large writes while bytes
+   * stream in (fewer than 1,100 write calls per GiB), never more than this held per request.
+   */
+  static final int BATCH_BYTES = 1 << 20;
 
   private final Offsets offsets;
   private final boolean fsync;
@@ -50,7 +58,7 @@ final class BodyWriter {
    * many bytes it appended. 413 when the body is longer than the limit, 409 when the target holds
    * fewer bytes than the row acknowledged (the row is lowered first) or the row moved under us.
    */
-  long append(UploadRow row, long limit, AppendTarget target, InputStream body, BodyCheck check, HeadCheck head)
+  long append(UploadRow row, long limit, AppendTarget target, BodySource body, BodyCheck check, HeadCheck head)
       throws IOException, TusException {
     long start = row.offset();
     long size = target.size();
@@ -83,6 +91,20 @@ final class BodyWriter {
     return append.written;
   }
 
+  /** 413 if the body holds even one byte (an upload that is already complete). */
+  static void refuseAnyByte(BodySource body) throws IOException, TusException {
+    try {
+      while (body.poll() == null) {
+        if (!body.await()) {
+          return;
+        }
+      }
+      throw TusError.BODY_TOO_LARGE.exception();
+    } finally {
+      body.release();
+    }
+  }
+
   /** One request's append: what is written, what is committed, and how it ended. */
   private final class Append {
     private final UploadRow row;
@@ -92,6 +114,10 @@ final class BodyWriter {
     private final BodyCheck check;
     private long committed;
     private long written;
+    /** Buffers received and not yet written: at most {@link #BATCH_BYTES}. */
+    private final List<ByteBuffer> batch = new ArrayList<>();
+    private long batched;
+    private long sinceCheckpoint;
     private boolean refused = true;
     private boolean superseded;
 
@@ -104,35 +130,64 @@ final class BodyWriter {
       this.check = check;
     }
 
-    void copy(InputStream body) throws IOException, TusException {
-      byte[] buffer = new byte[bufferLength(limit)];
-      long sinceCheckpoint = 0;
-      while (true) {
-        // One byte past the limit is asked for, to tell an exact body from an oversized one.
-        int n = body.read(buffer, 0, (int) Math.min(buffer.length, Math.max(limit - written, 1)));
-        if (n < 0) {
-          break;
+    void copy(BodySource body) throws IOException, TusException {
+      try {
+        while (true) {
+          ByteBuffer bytes;
+          try {
+            bytes = body.poll();
+          } catch (IOException broken) {
+            flush(body); // what arrived before the break is kept, as with any broken body
+            throw broken;
+          }
+          if (bytes != null) {
+            if (written + batched + bytes.remaining() > limit) {
+              throw (row.length() != null ? TusError.BODY_TOO_LARGE : TusError.BODY_PAST_DEFERRED_CAP).exception();
+            }
+            batch.add(bytes);
+            batched += bytes.remaining();
+            if (batched < BATCH_BYTES) {
+              continue;
+            }
+          }
+          if (batched > 0) {
+            flush(body);
+          } else if (!body.await()) {
+            break;
+          }
         }
-        if (written + n > limit) {
-          throw (row.length() != null ? TusError.BODY_TOO_LARGE : TusError.BODY_PAST_DEFERRED_CAP).exception();
-        }
-        try {
-          target.write(buffer, n);
-        } catch (IOException e) {
-          throw new StorageFailure(e);
-        }
-        written += n;
-        sinceCheckpoint += n;
-        if (!check.pending() && sinceCheckpoint >= checkpointBytes) {
-          commit();
-          sinceCheckpoint = 0;
-        }
+      } finally {
+        body.release();
       }
       check.verify();
     }
 
+    /** Writes whatever has arrived in one write, gives the buffers back, and commits at checkpoints. */
+    private void flush(BodySource body) throws IOException, Superseded {
+      if (batched == 0) {
+        return;
+      }
+      try {
+        target.write(batch.toArray(ByteBuffer[]::new));
+      } catch (IOException e) {
+        throw new StorageFailure(e);
+      }
+      body.release();
+      batch.clear();
+      written += batched;
+      sinceCheckpoint += batched;
+      batched = 0;
+      if (!check.pending() && sinceCheckpoint >= checkpointBytes) {
+        commit();
+        sinceCheckpoint = 0;
+      }
+    }
+
     /** Makes the bytes written so far durable, then moves the row's offset to them. */
     void commit() throws IOException, Superseded {
+      if (committed > start && committed == start + written) {
+        return; // a body that ended on a checkpoint: that commit (and its sync) covers the end
+      }
       if (fsync) {
         try {
           target.force();

@@ -32,4 +32,13 @@ public final class ContentSignature {
   private static String atom(byte[] head) {
     return head.length < 8 ? "" : new String(head, 4, 4, StandardCharsets.ISO_8859_1);
   }
+
+  /** The first {@link #HEAD} bytes a target holds (fewer when it holds fewer). */
+  static byte[] head(AppendTarget target, long held) throws java.io.IOException {
+    java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate((int) Math.min(HEAD, held));
+    while (head.hasRemaining() && target.read(head, head.position()) > 0) {
+      // positional reads until the head is full
+    }
+    return head.array();
+  }
 }

@@ -39,8 +39,8 @@ public final class InProgressParts implements UploadBytes {
   public void create(String id) {}
 
   @Override
-  public AppendTarget openForAppend(String uploadId, int bufferSize) throws IOException {
-    return PartAppendTarget.open(uploadId, parts, rows, spoolDir, bufferSize);
+  public AppendTarget openForAppend(String uploadId) throws IOException {
+    return PartAppendTarget.open(uploadId, parts, rows, spoolDir);
   }
 
   @Override

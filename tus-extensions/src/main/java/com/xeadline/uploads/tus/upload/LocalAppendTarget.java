@@ -7,19 +7,13 @@ import java.nio.channels.FileChannel;
 /** An upload's local file as the target of an append. */
 final class LocalAppendTarget implements AppendTarget {
   private final FileChannel channel;
-  private final ByteBuffer direct;
 
-  /**
-   * Writes go through a direct buffer of our own of {@code bufferSize}: on a virtual thread the
-   * JDK would otherwise allocate and free a temporary direct buffer for every write call.
-   */
-  LocalAppendTarget(FileChannel channel, int bufferSize) {
+  LocalAppendTarget(FileChannel channel) {
     this.channel = channel;
-    this.direct = ByteBuffer.allocateDirect(bufferSize);
   }
 
-  static LocalAppendTarget open(UploadFiles files, String id, int bufferSize) throws IOException {
-    return new LocalAppendTarget(files.openForWrite(id), bufferSize);
+  static LocalAppendTarget open(UploadFiles files, String id) throws IOException {
+    return new LocalAppendTarget(files.openForWrite(id));
   }
 
   @Override
@@ -38,12 +32,15 @@ final class LocalAppendTarget implements AppendTarget {
   }
 
   @Override
-  public void write(byte[] bytes, int length) throws IOException {
-    direct.clear();
-    direct.put(bytes, 0, length);
-    direct.flip();
-    while (direct.hasRemaining()) {
-      channel.write(direct);
+  public void write(ByteBuffer[] buffers) throws IOException {
+    // One gathering write for the whole batch; the buffers are direct (Jetty's own, or the
+    // stream source's), so the JDK copies nothing on the way to the file.
+    long left = 0;
+    for (ByteBuffer buffer : buffers) {
+      left += buffer.remaining();
+    }
+    while (left > 0) {
+      left -= channel.write(buffers);
     }
   }
 

@@ -19,8 +19,8 @@ public final class LocalUploadBytes implements UploadBytes {
   }
 
   @Override
-  public AppendTarget openForAppend(String id, int bufferSize) throws IOException {
-    return LocalAppendTarget.open(files, id, bufferSize);
+  public AppendTarget openForAppend(String id) throws IOException {
+    return LocalAppendTarget.open(files, id);
   }
 
   @Override

@@ -32,25 +32,21 @@ final class PartAppendTarget implements AppendTarget {
   private final UploadPartRows rows;
   private final Path spoolPath;
   private final FileChannel spool;
-  private final ByteBuffer direct;
   private List<Part> recorded;
   private long recordedEnd;
 
-  private PartAppendTarget(String uploadId, UploadParts parts, UploadPartRows rows, Path spoolPath, int bufferSize)
-      throws IOException {
+  private PartAppendTarget(String uploadId, UploadParts parts, UploadPartRows rows, Path spoolPath) throws IOException {
     this.uploadId = uploadId;
     this.parts = parts;
     this.rows = rows;
     this.spoolPath = spoolPath;
     this.spool = FileChannel.open(spoolPath, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
-    this.direct = ByteBuffer.allocateDirect(bufferSize);
     reload();
   }
 
-  static PartAppendTarget open(String uploadId, UploadParts parts, UploadPartRows rows, Path spoolDir, int bufferSize)
-      throws IOException {
+  static PartAppendTarget open(String uploadId, UploadParts parts, UploadPartRows rows, Path spoolDir) throws IOException {
     Path spool = Files.createTempFile(Files.createDirectories(spoolDir), uploadId + "-", ".spool");
-    return new PartAppendTarget(uploadId, parts, rows, spool, bufferSize);
+    return new PartAppendTarget(uploadId, parts, rows, spool);
   }
 
   private void reload() {
@@ -94,13 +90,14 @@ final class PartAppendTarget implements AppendTarget {
   }
 
   @Override
-  public void write(byte[] bytes, int length) throws IOException {
-    direct.clear();
-    direct.put(bytes, 0, length);
-    direct.flip();
-    long at = spool.size();
-    while (direct.hasRemaining()) {
-      at += spool.write(direct, at);
+  public void write(ByteBuffer[] buffers) throws IOException {
+    long left = 0;
+    for (ByteBuffer buffer : buffers) {
+      left += buffer.remaining();
+    }
+    spool.position(spool.size());
+    while (left > 0) {
+      left -= spool.write(buffers);
     }
   }
 

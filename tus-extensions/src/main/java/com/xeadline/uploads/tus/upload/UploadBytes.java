@@ -13,7 +13,7 @@ public interface UploadBytes {
   void create(String id) throws IOException;
 
   /** Where the next append of the upload goes (the caller holds its write lock). */
-  AppendTarget openForAppend(String id, int bufferSize) throws IOException;
+  AppendTarget openForAppend(String id) throws IOException;
 
   /** {@code length} bytes of the upload from {@code offset}. */
   InputStream open(String id, long offset, long length) throws IOException;

@@ -11,7 +11,6 @@ import com.xeadline.uploads.tus.rows.UploadStatus;
 import com.xeadline.uploads.config.UploadsConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -213,14 +212,24 @@ public final class UploadService {
    */
   public UploadRow appendBody(UploadRow row, InputStream body, BodyCheck check)
       throws IOException, TusException {
+    return appendBody(row, new StreamBodySource(body, writer.bufferLength(remaining(row))), check);
+  }
+
+  /** As {@link #appendBody(UploadRow, InputStream, BodyCheck)}, for a body read as it arrives. */
+  public UploadRow appendBody(UploadRow row, BodySource body, BodyCheck check)
+      throws IOException, TusException {
     if (row.isFinished()) {
-      return finishedBody(row, body, check);
+      // Clients send an empty PATCH at the final offset when the size is a whole number of their
+      // chunks; the file may already be published away, so the answer comes from the row alone.
+      BodyWriter.refuseAnyByte(body);
+      check.verify();
+      return row;
     }
     String id = row.id();
-    long limit = (row.length() != null ? row.length() : deferredLengthCap(row)) - row.offset();
+    long limit = remaining(row);
     long began = System.nanoTime();
     long appended;
-    try (AppendTarget target = bytes.openForAppend(id, writer.bufferLength(limit));
+    try (AppendTarget target = bytes.openForAppend(id);
         AppendInFlight inFlight = new AppendInFlight()) {
       appended = writer.append(row, limit, target, body, check, this::verifyHead);
     }
@@ -233,18 +242,9 @@ public final class UploadService {
     return updated;
   }
 
-  /**
-   * A body for an upload that is already complete: clients send an empty PATCH at the final offset
-   * when the size is a whole number of their chunks (or a stream ends on a chunk boundary). Its
-   * file may already be published away, so the answer comes from the row alone.
-   */
-  private static UploadRow finishedBody(UploadRow row, InputStream body, BodyCheck check)
-      throws IOException, TusException {
-    if (body.read() >= 0) {
-      throw TusError.BODY_TOO_LARGE.exception();
-    }
-    check.verify();
-    return row;
+  /** How many more bytes the upload may take: to its length, or to the cap of a deferred one. */
+  private long remaining(UploadRow row) {
+    return row.isFinished() ? 0 : (row.length() != null ? row.length() : deferredLengthCap(row)) - row.offset();
   }
 
   /**
@@ -268,11 +268,7 @@ public final class UploadService {
     if (!verifyContent || before >= ContentSignature.HEAD || !headComplete || after == 0) {
       return;
     }
-    ByteBuffer head = ByteBuffer.allocate((int) Math.min(ContentSignature.HEAD, after));
-    while (head.hasRemaining() && target.read(head, head.position()) > 0) {
-      // positional reads until the head is full
-    }
-    if (!ContentSignature.matches(row.contentType(), head.array())) {
+    if (!ContentSignature.matches(row.contentType(), ContentSignature.head(target, after))) {
       fail(row.id(), "content does not look like " + row.contentType());
       throw TusError.CONTENT_MISMATCH.exception(row.contentType());
     }

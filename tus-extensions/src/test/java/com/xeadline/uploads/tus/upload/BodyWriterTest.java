@@ -74,8 +74,8 @@ class BodyWriterTest {
   }
 
   private long append(BodyWriter writer, UploadRow row, InputStream body) throws Exception {
-    try (AppendTarget target = LocalAppendTarget.open(files, row.id(), 256)) {
-      return writer.append(row, content.length - row.offset(), target, body, BodyCheck.NONE, BodyWriter.HeadCheck.NONE);
+    try (AppendTarget target = LocalAppendTarget.open(files, row.id())) {
+      return writer.append(row, content.length - row.offset(), target, new StreamBodySource(body, 256), BodyCheck.NONE, BodyWriter.HeadCheck.NONE);
     }
   }
 
@@ -128,9 +128,9 @@ class BodyWriterTest {
     UploadRow row = create();
     BodyWriter writer = new BodyWriter(offsets, true, CHECKPOINT, 256);
     // The disk takes two checkpoints' syncs, then refuses: the last commit (at the break) fails.
-    try (AppendTarget target = new FailingSync(LocalAppendTarget.open(files, row.id(), 256), 2)) {
+    try (AppendTarget target = new FailingSync(LocalAppendTarget.open(files, row.id()), 2)) {
       assertThatThrownBy(
-              () -> writer.append(row, content.length, target, new BreakingBody(content, 2500), BodyCheck.NONE, BodyWriter.HeadCheck.NONE))
+              () -> writer.append(row, content.length, target, new StreamBodySource(new BreakingBody(content, 2500), 256), BodyCheck.NONE, BodyWriter.HeadCheck.NONE))
           .isInstanceOfSatisfying(StorageFailure.class, e -> assertThat(e.committedOffset()).isEqualTo(2 * CHECKPOINT));
     }
     assertThat(row(row).offset()).isEqualTo(2 * CHECKPOINT);
@@ -184,12 +184,165 @@ class BodyWriterTest {
           @Override
           public void verify() {}
         };
-    try (AppendTarget target = LocalAppendTarget.open(files, row.id(), 256)) {
-      assertThatThrownBy(() -> writer.append(row, content.length, target, new BreakingBody(content, 2500), pending, BodyWriter.HeadCheck.NONE))
+    try (AppendTarget target = LocalAppendTarget.open(files, row.id())) {
+      assertThatThrownBy(() -> writer.append(row, content.length, target, new StreamBodySource(new BreakingBody(content, 2500), 256), pending, BodyWriter.HeadCheck.NONE))
           .isInstanceOf(IOException.class);
     }
     assertThat(row(row).offset()).isZero();
     assertThat(stored(row)).isEmpty();
+  }
+
+  @Test
+  void buffersThatArriveTogetherGoToTheTargetInOneWriteAndNoneIsHeldWhileWaiting() throws Exception {
+    UploadRow row = create();
+    BodyWriter writer = new BodyWriter(offsets, false, CHECKPOINT, 256);
+    ScriptedBody body = new ScriptedBody(content, List.of(5, 3, 2), 100);
+    try (CountingTarget target = new CountingTarget(LocalAppendTarget.open(files, row.id()))) {
+      writer.append(row, content.length, target, body, BodyCheck.NONE, BodyWriter.HeadCheck.NONE);
+      assertThat(target.writes).isEqualTo(3);
+    }
+    assertThat(body.waitedHoldingBuffers).isFalse();
+    assertThat(body.outstanding).isZero();
+    assertThat(stored(row)).isEqualTo(Arrays.copyOf(content, 1000));
+  }
+
+  @Test
+  void aBodyEndingOnACheckpointIsSyncedOnce() throws Exception {
+    UploadRow row = create();
+    BodyWriter writer = new BodyWriter(offsets, true, CHECKPOINT, 256);
+    try (CountingTarget target = new CountingTarget(LocalAppendTarget.open(files, row.id()))) {
+      writer.append(row, content.length, target, new StreamBodySource(new ByteArrayInputStream(content, 0, 2 * CHECKPOINT), CHECKPOINT),
+          BodyCheck.NONE, BodyWriter.HeadCheck.NONE);
+      assertThat(target.forces).isEqualTo(2);
+    }
+    assertThat(row(row).offset()).isEqualTo(2 * CHECKPOINT);
+  }
+
+  @Test
+  void buffersReceivedBeforeTheConnectionBreaksAreKept() throws Exception {
+    UploadRow row = create();
+    BodyWriter writer = new BodyWriter(offsets, false, CHECKPOINT, 256);
+    ScriptedBody body = new ScriptedBody(content, List.of(3), 100);
+    body.breaksAfterLastBurst = true;
+    try (AppendTarget target = LocalAppendTarget.open(files, row.id())) {
+      assertThatThrownBy(() -> writer.append(row, content.length, target, body, BodyCheck.NONE, BodyWriter.HeadCheck.NONE))
+          .hasMessage("connection reset");
+    }
+    assertThat(body.outstanding).isZero();
+    assertThat(row(row).offset()).isEqualTo(300);
+    assertThat(stored(row)).isEqualTo(Arrays.copyOf(content, 300));
+  }
+
+  @Test
+  void aRefusedBodyGivesBackEveryBuffer() throws Exception {
+    UploadRow row = create();
+    BodyWriter writer = new BodyWriter(offsets, false, CHECKPOINT, 256);
+    ScriptedBody body = new ScriptedBody(content, List.of(2, 2), 100);
+    try (AppendTarget target = LocalAppendTarget.open(files, row.id())) {
+      assertThatThrownBy(() -> writer.append(row, 350, target, body, BodyCheck.NONE, BodyWriter.HeadCheck.NONE))
+          .isInstanceOfSatisfying(TusException.class, e -> assertThat(e.getStatus()).isEqualTo(413));
+    }
+    assertThat(body.outstanding).isZero();
+    assertThat(row(row).offset()).isZero();
+    assertThat(stored(row)).isEmpty();
+  }
+
+  /**
+   * A body that arrives in bursts of {@code size}-byte buffers: each burst is there at once, the
+   * next only after a wait. Remembers whether the writer ever waited while holding a buffer.
+   */
+  private static final class ScriptedBody implements BodySource {
+    private final byte[] content;
+    private final List<Integer> bursts;
+    private final int size;
+    private int burst;
+    private int inBurst;
+    private int position;
+    int outstanding;
+    boolean waitedHoldingBuffers;
+    boolean breaksAfterLastBurst;
+
+    ScriptedBody(byte[] content, List<Integer> bursts, int size) {
+      this.content = content;
+      this.bursts = bursts;
+      this.size = size;
+    }
+
+    @Override
+    public ByteBuffer poll() throws IOException {
+      if (breaksAfterLastBurst && burst == bursts.size() - 1 && inBurst == bursts.get(burst)) {
+        throw new IOException("connection reset");
+      }
+      if (burst >= bursts.size() || inBurst == bursts.get(burst)) {
+        return null;
+      }
+      inBurst++;
+      outstanding++;
+      ByteBuffer buffer = ByteBuffer.allocateDirect(size).put(content, position, size).flip();
+      position += size;
+      return buffer;
+    }
+
+    @Override
+    public boolean await() {
+      waitedHoldingBuffers |= outstanding > 0;
+      burst++;
+      inBurst = 0;
+      return burst < bursts.size();
+    }
+
+    @Override
+    public void release() {
+      outstanding = 0;
+    }
+  }
+
+  /** Counts the writes and syncs that reach a target. */
+  private static final class CountingTarget implements AppendTarget {
+    private final AppendTarget local;
+    int writes;
+    int forces;
+
+    CountingTarget(AppendTarget local) {
+      this.local = local;
+    }
+
+    @Override
+    public long size() throws IOException {
+      return local.size();
+    }
+
+    @Override
+    public void truncate(long size) throws IOException {
+      local.truncate(size);
+    }
+
+    @Override
+    public void seek(long position) throws IOException {
+      local.seek(position);
+    }
+
+    @Override
+    public void write(ByteBuffer[] buffers) throws IOException {
+      writes++;
+      local.write(buffers);
+    }
+
+    @Override
+    public void force() throws IOException {
+      forces++;
+      local.force();
+    }
+
+    @Override
+    public int read(ByteBuffer into, long position) throws IOException {
+      return local.read(into, position);
+    }
+
+    @Override
+    public void close() throws IOException {
+      local.close();
+    }
   }
 
   /** Serves {@code content} up to {@code breakAt}, then fails as a dropped connection does. */
@@ -246,8 +399,8 @@ class BodyWriterTest {
     }
 
     @Override
-    public void write(byte[] bytes, int length) throws IOException {
-      local.write(bytes, length);
+    public void write(ByteBuffer[] buffers) throws IOException {
+      local.write(buffers);
     }
 
     @Override

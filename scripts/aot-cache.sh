@@ -1,0 +1,66 @@
+# Sourced by scripts/run: aot_cache_flags JAR JVM_FLAGS... sets AOT_FLAGS to the flags that start
+# JAR from its JDK 25 AOT cache, training one first if there is none for this jar and JDK; AOT_FLAGS
+# is empty (a plain start) on an older JDK, with UPLOADS_AOT=off, or when training fails.
+# aot_train CACHE JAR JVM_FLAGS... trains one: the server started once on a loopback port with
+# an empty data directory, asked OPTIONS, POST, PATCH and HEAD, and stopped (the JVM writes the
+# cache as it exits).
+aot_cache_flags() {
+  local jar="$1"; shift
+  AOT_FLAGS=()
+  [ "${UPLOADS_AOT:-on}" = off ] && return 0
+  local major
+  major="$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1)"
+  [ "${major:-0}" -ge 25 ] || return 0
+  local jdk key cache
+  jdk="$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.vm.version|java.home/ {printf "%s", $2}' | cksum | cut -d' ' -f1)"
+  key="$(stat -c '%s-%Y' "$jar")-$jdk"
+  cache="$(dirname "$jar")/aot/$(basename "$jar" .jar)-$key.aot"
+  if [ ! -f "$cache" ]; then
+    echo "scripts/run: training the start-up cache for this jar and JDK once (UPLOADS_AOT=off skips it) ..." >&2
+    aot_train "$cache" "$jar" "$@" || true
+  fi
+  # -XX:AOTMode=auto: a cache the JVM cannot use is ignored, never a failed start.
+  # ArchiveRelocationMode=0 maps the cache at the address it was made for instead of a random one
+  # (the default since JDK 20, for ASLR): no pass relocating every pointer in it at start-up, and
+  # its pages stay clean file pages shared with the page cache instead of ~65 MB of private
+  # copies. IgnoreUnrecognizedVMOptions: a later JDK without that diagnostic flag still starts.
+  [ -f "$cache" ] && AOT_FLAGS=(-XX:AOTCache="$cache" -XX:AOTMode=auto -Xlog:aot=off -Xlog:cds=off
+    -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0)
+  return 0
+}
+
+aot_train() {
+  local cache="$1" jar="$2"; shift 2
+  local dir; dir="$(mktemp -d "${TMPDIR:-/tmp}/xeadline-aot.XXXXXX")"
+  mkdir -p "$(dirname "$cache")"
+  java "$@" -XX:AOTCacheOutput="$dir/app.aot" -Xlog:aot=off -Xlog:cds=off -jar "$jar" \
+    --server.host=127.0.0.1 --server.port=0 --storage.data-dir="$dir/data" --auth.mode=none \
+    >"$dir/log" 2>&1 </dev/null &
+  local pid=$! url=""
+  for _ in $(seq 1 1200); do
+    url="$(grep -o '"url":"http://127.0.0.1:[0-9]*/files/"' "$dir/log" 2>/dev/null | head -1 | cut -d'"' -f4)" || true
+    [ -n "$url" ] || ! kill -0 "$pid" 2>/dev/null || { sleep 0.1; continue; }
+    break
+  done
+  if [ -n "$url" ] && command -v curl >/dev/null; then
+    local t=(-H 'Tus-Resumable: 1.0.0') location
+    curl -s -o /dev/null -X OPTIONS "${t[@]}" "$url" || true
+    location="$(curl -s -D - -o /dev/null -X POST "${t[@]}" -H 'Upload-Length: 5' "$url" | tr -d '\r' | awk 'tolower($1)=="location:" {print $2}')" || true
+    if [ -n "$location" ]; then
+      curl -s -o /dev/null -X PATCH "${t[@]}" -H 'Upload-Offset: 0' -H 'Content-Type: application/offset+octet-stream' --data-binary hello "$location" || true
+      curl -s -o /dev/null -I "${t[@]}" "$location" || true
+    fi
+    curl -s -o /dev/null "${url%/files/}/healthz" || true
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  local ok=1
+  if [ -s "$dir/app.aot" ]; then
+    mv -f "$dir/app.aot" "$cache" && ok=0
+  else
+    echo "scripts/run: no start-up cache was made (the server starts without one); see $dir/log" >&2
+    return 1
+  fi
+  rm -rf "$dir"
+  return $ok
+}

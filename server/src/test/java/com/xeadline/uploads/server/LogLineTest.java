@@ -1,0 +1,61 @@
+package com.xeadline.uploads.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The log lines as the shipped logback.xml writes them: one flat JSON object per event. */
+class LogLineTest {
+  @Test
+  void writesOneFlatEscapedJsonObjectPerEvent() throws Exception {
+    LoggerContext context = new LoggerContext();
+    LoggingEvent event = new LoggingEvent("test", context.getLogger("http"), Level.INFO, "upload.created", null, null);
+    event.setMDCPropertyMap(Map.of("request_id", "r-1"));
+    event.addKeyValuePair(new org.slf4j.event.KeyValuePair("file", "a \"b\"\nc"));
+    event.addKeyValuePair(new org.slf4j.event.KeyValuePair("bytes", 42L));
+    event.setTimeStamp(0);
+
+    assertThat(line(context, event))
+        .isEqualTo(
+            "{\"time\":\"1970-01-01T00:00:00.000Z\",\"level\":\"INFO\",\"logger\":\"http\","
+                + "\"event\":\"upload.created\",\"request_id\":\"r-1\",\"file\":\"a \\\"b\\\"\\nc\",\"bytes\":42}\n");
+  }
+
+  @Test
+  void anErrorComesWithItsClassMessageAndStack() throws Exception {
+    LoggerContext context = new LoggerContext();
+    LoggingEvent event =
+        new LoggingEvent("test", context.getLogger("api"), Level.ERROR, "api.unhandled_error", new IllegalStateException("boom"), null);
+    event.setMDCPropertyMap(Map.of());
+    event.setTimeStamp(1_500);
+
+    String line = line(context, event);
+    assertThat(line)
+        .startsWith("{\"time\":\"1970-01-01T00:00:01.500Z\",\"level\":\"ERROR\",\"logger\":\"api\",\"event\":\"api.unhandled_error\","
+            + "\"error\":\"java.lang.IllegalStateException: boom\",\"stack\":\"java.lang.IllegalStateException: boom\\n\\tat ")
+        .endsWith("\"}\n");
+  }
+
+  private static String line(LoggerContext context, ILoggingEvent event) throws Exception {
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    configurator.doConfigure(LogLineTest.class.getResource("/logback.xml"));
+    @SuppressWarnings("unchecked")
+    Encoder<ILoggingEvent> encoder =
+        ((OutputStreamAppender<ILoggingEvent>) context.getLogger("ROOT").getAppender("STDOUT")).getEncoder();
+    try {
+      return new String(encoder.encode(event), StandardCharsets.UTF_8);
+    } finally {
+      context.stop();
+    }
+  }
+}
