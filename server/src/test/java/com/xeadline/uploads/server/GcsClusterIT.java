@@ -212,6 +212,51 @@ class GcsClusterIT {
   }
 
   @Test
+  void legacyChunksAndPartialUploadsSpreadOverTheNodesComeTogetherByteExact() throws Exception {
+    List<TestServer> nodes = nodes("spread");
+    try {
+      byte[] file = TestServer.randomBytes(3 * MiB + 11, 6);
+      String init = "{\"fileName\":\"a.bin\",\"fileSize\":" + file.length + ",\"contentType\":\"video/mp4\",\"totalChunks\":4}";
+      HttpResponse<String> created = nodes.get(0).send(java.net.http.HttpRequest.newBuilder(nodes.get(0).uri("/api/storage/init-chunked-upload"))
+          .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(init)).build());
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+      String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.body()).get("uploadId").asText();
+      int chunk = MiB;
+      for (int index : new int[] {3, 1, 0, 2}) {
+        TestServer node = nodes.get(index % 3);
+        byte[] bytes = Arrays.copyOfRange(file, index * chunk, Math.min(file.length, (index + 1) * chunk));
+        HttpResponse<String> stored = node.send(java.net.http.HttpRequest.newBuilder(node.uri("/api/storage/upload-chunk"))
+            .header("Content-Type", Multipart.contentType())
+            .POST(new Multipart().field("uploadId", id).field("chunkIndex", Integer.toString(index)).file("chunk", bytes).publisher())
+            .build());
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+      }
+      HttpResponse<String> done = nodes.get(1).send(java.net.http.HttpRequest.newBuilder(nodes.get(1).uri("/api/storage/complete-chunked-upload"))
+          .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"uploadId\":\"" + id + "\"}")).build());
+      assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+      String url = new com.fasterxml.jackson.databind.ObjectMapper().readTree(done.body()).get("url").asText();
+      byte[] legacy = nodes.get(2).sendForBytes(java.net.http.HttpRequest.newBuilder(nodes.get(2).uri(URI.create(url).getPath())).build()).body();
+      assertThat(TestServer.sha256(legacy)).isEqualTo(TestServer.sha256(file));
+
+      int cut = MiB + 5;
+      String a = nodes.get(0).create(cut, "Upload-Concat", "partial");
+      String b = nodes.get(1).create(file.length - cut, "Upload-Concat", "partial");
+      assertThat(nodes.get(2).patch(on(nodes.get(2), a), 0, Arrays.copyOf(file, cut)).statusCode()).isEqualTo(204);
+      assertThat(nodes.get(0).patch(on(nodes.get(0), b), 0, Arrays.copyOfRange(file, cut, file.length)).statusCode()).isEqualTo(204);
+      HttpResponse<String> joined = nodes.get(1).send(nodes.get(1).tus("/files/")
+          .header("Upload-Concat", "final;" + URI.create(a).getPath() + " " + URI.create(b).getPath())
+          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+      assertThat(joined.statusCode()).isEqualTo(201);
+      String location = joined.headers().firstValue("Location").orElseThrow();
+      byte[] stored = nodes.get(2).sendForBytes(nodes.get(2).tus(on(nodes.get(2), location)).GET().build()).body();
+      assertThat(TestServer.sha256(stored)).isEqualTo(TestServer.sha256(file));
+      assertThat(localUploadBytes(work.resolve("spread"))).isZero();
+    } finally {
+      closeAll(nodes);
+    }
+  }
+
+  @Test
   void terminationDeletesTheParts() throws Exception {
     List<TestServer> nodes = nodes("terminate");
     try {
