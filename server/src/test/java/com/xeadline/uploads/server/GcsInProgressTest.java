@@ -203,6 +203,22 @@ class GcsInProgressTest {
     assertThat(inProgress()).extracting(StorageObject::getName).anyMatch(name -> name.contains(id));
   }
 
+  @Test
+  void anExpiredUploadsPartsGoWithIt() throws Exception {
+    MutableClock clock = new MutableClock();
+    server.close(); // the same node on a clock the test moves
+    server = TestServer.start(scratch.resolve("data"), clock,
+        "--storage.provider=gcs", "--storage.in-progress=gcs", "--gcs.bucket=videos", "--gcs.prefix=xu",
+        "--gcs.endpoint=" + gcs.host(), "--tus.expiration=1h", "--cleanup.interval=1s");
+    String abandoned = server.create(300_000, "Upload-Metadata", mp4Metadata());
+    assertThat(server.patch(abandoned, 0, mp4(100_000, 9)).statusCode()).isEqualTo(204);
+    String id = abandoned.substring(abandoned.lastIndexOf('/') + 1);
+    assertThat(inProgress()).extracting(StorageObject::getName).anyMatch(name -> name.contains(id));
+    clock.advance(java.time.Duration.ofHours(2));
+    Poll.until("the expired upload's parts are deleted", () -> inProgress().stream().noneMatch(o -> o.getName().contains(id)));
+    assertThat(server.head(abandoned).statusCode()).isEqualTo(404);
+  }
+
   private HttpResponse<String> post(String path, String json) throws Exception {
     return server.send(
         HttpRequest.newBuilder(server.uri(path)).header("Content-Type", "application/json").POST(BodyPublishers.ofString(json)).build());
