@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   slow BASE PID UPLOADS SECONDS BPS   UPLOADS uploads at once, each dripping BPS bytes/s for SECONDS
  *   concurrent BASE PID UPLOADS EACH PATCH ROUNDS
  *   one BASE PID SIZE [PATH]         one PATCH of SIZE: a tus upload, or a plain PATCH to PATH
+ *   patches BASE PID SIZE PATCH      one tus upload of SIZE in PATCH-sized requests (scripts/bench/in-progress)
  *   legacy BASE PID TOTAL CHUNK PARALLEL   the JSON API's chunked upload vs a tus upload of TOTAL
  */
 public class TusBench {
@@ -45,6 +46,7 @@ public class TusBench {
       case "concurrent" -> concurrent(URI.create(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]),
           Long.parseLong(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]));
       case "one" -> one(URI.create(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]), args.length > 4 ? args[4] : null);
+      case "patches" -> patches(URI.create(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]), Long.parseLong(args[4]));
       case "legacy" -> legacy(URI.create(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
       default -> throw new IllegalArgumentException("cold, slow, concurrent, one or legacy");
     }
@@ -207,6 +209,28 @@ public class TusBench {
         throw new IOException("PATCH " + r.status() + " " + r.body());
       }
       System.out.printf("RESULT one_mibs=%.1f one_peak_rss_mib=%.0f%n", mibs, peak.stopMib());
+    }
+  }
+
+  // ---- one upload in many PATCHes (the last one completes it: publishing included) ----
+
+  static void patches(URI base, long pid, long size, long patch) throws Exception {
+    Peak peak = Peak.of(pid);
+    try (Raw raw = new Raw(base)) {
+      String path = create(raw, size);
+      long start = System.nanoTime();
+      long lastNanos = 0;
+      for (long offset = 0; offset < size; offset += patch) {
+        long n = Math.min(patch, size - offset);
+        long t = System.nanoTime();
+        Raw.Response r = raw.send("PATCH", path, patchHeaders(offset), n, Raw.repeating(BUFFER, n, 0));
+        lastNanos = System.nanoTime() - t;
+        if (r.status() != 204) {
+          throw new IOException("PATCH at " + offset + ": " + r.status() + " " + r.body());
+        }
+      }
+      System.out.printf("RESULT patches_mibs=%.1f patches_seconds=%.1f last_patch_ms=%d patches_peak_rss_mib=%.0f%n",
+          size / MIB / seconds(start), seconds(start), lastNanos / 1_000_000, peak.stopMib());
     }
   }
 

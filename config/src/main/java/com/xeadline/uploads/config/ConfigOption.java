@@ -78,6 +78,12 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "UPLOADS_STORAGE_PROVIDER",
           "local",
           "Where finished uploads go: local (<data-dir>/finals) or gcs");
+  public static final ConfigOption IN_PROGRESS =
+      new ConfigOption(
+          "storage.in-progress",
+          "UPLOADS_IN_PROGRESS",
+          "local",
+          "Where the bytes of unfinished uploads live: local (storage.upload-dir; several nodes need it shared) or gcs (part objects in the bucket, no shared directory; needs storage.provider=gcs)");
   public static final ConfigOption PUBLIC_FINALS =
       new ConfigOption(
           "storage.public-finals",
@@ -317,6 +323,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           UPLOAD_DIR,
           FSYNC,
           STORAGE_PROVIDER,
+          IN_PROGRESS,
           PUBLIC_FINALS,
           GCS_BUCKET,
           GCS_PREFIX,

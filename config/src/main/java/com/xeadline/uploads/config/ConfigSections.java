@@ -247,6 +247,12 @@ final class ConfigSections {
 
   static UploadsConfig.Gcs gcs(Map<String, String> raw, Values v) {
     String provider = raw.get(ConfigOption.STORAGE_PROVIDER.key()).trim();
+    String inProgress = raw.get(ConfigOption.IN_PROGRESS.key()).trim();
+    if (!inProgress.equals("local") && !inProgress.equals("gcs")) {
+      v.problem(ConfigOption.IN_PROGRESS, "must be local or gcs");
+    } else if (inProgress.equals("gcs") && !provider.equals("gcs")) {
+      v.problem(ConfigOption.IN_PROGRESS, "gcs needs storage.provider=gcs (the parts are composed into the final in the same bucket)");
+    }
     if (provider.equals("local")) {
       return null;
     }
@@ -270,7 +276,8 @@ final class ConfigSections {
         bucket,
         raw.get(ConfigOption.GCS_PREFIX.key()).trim(),
         credentials.isEmpty() ? null : Path.of(credentials),
-        endpoint.isEmpty() ? null : endpoint);
+        endpoint.isEmpty() ? null : endpoint,
+        inProgress.equals("gcs"));
   }
 
   static List<String> commaList(String text) {

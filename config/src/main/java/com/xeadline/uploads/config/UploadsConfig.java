@@ -41,8 +41,10 @@ public record UploadsConfig(
   /**
    * Set when storage.provider=gcs; {@code credentialsFile} null means application-default;
    * {@code endpoint} null means Google's (else an emulator's host, which gets no credentials).
+   * {@code inProgress}: the bytes of unfinished uploads are part objects in the bucket too
+   * (storage.in-progress=gcs), so nodes need no shared directory.
    */
-  public record Gcs(String bucket, String prefix, Path credentialsFile, String endpoint) {}
+  public record Gcs(String bucket, String prefix, Path credentialsFile, String endpoint, boolean inProgress) {}
 
   /** {@code schema}: where every table of the server lives (the app's tables are elsewhere). */
   public record Database(String url, String user, Secret password, int poolSize, String schema) {

@@ -124,6 +124,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void unfinishedUploadsInGcsNeedTheGcsProvider() {
+    assertThat(new ConfigLoader(Map.of()).load(List.of()).storage().gcs()).isNull();
+    assertThat(new ConfigLoader(Map.of()).load(List.of("--storage.provider=gcs", "--gcs.bucket=b")).storage().gcs().inProgress()).isFalse();
+    UploadsConfig parts =
+        new ConfigLoader(Map.of("UPLOADS_IN_PROGRESS", "gcs")).load(List.of("--storage.provider=gcs", "--gcs.bucket=b"));
+    assertThat(parts.storage().gcs().inProgress()).isTrue();
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(List.of("--storage.in-progress=gcs")))
+        .hasMessageContaining("storage.in-progress (UPLOADS_IN_PROGRESS)")
+        .hasMessageContaining("needs storage.provider=gcs");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(List.of("--storage.in-progress=s3")))
+        .hasMessageContaining("storage.in-progress (UPLOADS_IN_PROGRESS) = 's3': must be local or gcs");
+  }
+
+  @Test
   void aNonNumberSaysSo() {
     assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(List.of("--server.port=abc")))
         .hasMessageContaining("server.port (UPLOADS_PORT) = 'abc': not a whole number");

@@ -47,6 +47,12 @@ import com.xeadline.uploads.tus.rows.UploadQuotas;
 import com.xeadline.uploads.tus.upload.UploadRules;
 import com.xeadline.uploads.tus.upload.UploadService;
 import com.xeadline.uploads.tus.rows.UploadSessions;
+import com.xeadline.uploads.storage.UploadParts;
+import com.xeadline.uploads.tus.rows.UploadPartRows;
+import com.xeadline.uploads.tus.upload.InProgressParts;
+import com.xeadline.uploads.tus.upload.LocalUploadBytes;
+import com.xeadline.uploads.tus.upload.UploadBytes;
+import com.xeadline.uploads.tus.legacy.ChunkStore;
 import com.xeadline.uploads.tus.legacy.LegacyChunkService;
 import com.xeadline.uploads.tus.legacy.ChunkRows;
 import com.xeadline.uploads.tus.protocol.PublicUrls;
@@ -84,6 +90,9 @@ final class Assembly {
   // uploads()
   UploadSessions sessions;
   UploadFiles files;
+  /** Non-null with storage.in-progress=gcs: unfinished uploads as part objects in the bucket. */
+  InProgressParts inBucket;
+  UploadBytes bytes;
   UuidUploadIdFactory ids;
   UploadService storage;
   UploadLocks locks;
@@ -115,12 +124,15 @@ final class Assembly {
   void uploads() throws IOException {
     sessions = new UploadSessions(database.jdbi());
     files = new UploadFiles(config.storage().uploadDir());
+    inBucket = inProgressParts();
+    bytes = inBucket != null ? inBucket : new LocalUploadBytes(files);
     ids = new UuidUploadIdFactory();
     ids.setUploadUri(UPLOAD_PATH);
     storage =
         new UploadService(
             sessions,
             files,
+            bytes,
             clock,
             config.tus(),
             config.storage().fsync(),
@@ -151,7 +163,7 @@ final class Assembly {
     CleanupJob cleanup =
         new CleanupJob(
             storage,
-            new ExpirySweep(sessions, files, clock, config.tus().expiration()),
+            new ExpirySweep(sessions, bytes, clock, config.tus().expiration()),
             jobs, sessions, locks, providers, jobsDir, clock, config.tus().expiration(), metrics);
     Map<String, JobHandler> handlers = new HashMap<>(pipeline.handlers());
     handlers.put(CleanupJob.KIND, (job, progress) -> cleanup.run());
@@ -186,7 +198,10 @@ final class Assembly {
 
   /** Repairs what a crash left (files against rows, interrupted publishes, missed probes) before serving. */
   void repairAtStart() throws IOException {
-    new Reconciliation(sessions, files, clock, config.storage().fsync()).run(locks);
+    if (inBucket == null) {
+      // Parts need none: only recorded parts count, and they move with the offset in one commit.
+      new Reconciliation(sessions, files, clock, config.storage().fsync()).run(locks);
+    }
     int republished = publisher.repairPending(locks);
     if (republished > 0) {
       log.atInfo().addKeyValue("uploads", republished).log("storage.publishes_repaired");
@@ -218,8 +233,37 @@ final class Assembly {
         rules,
         config.rules().maxChunkSize(),
         config.tus().expiration(),
-        config.storage().fsync(),
+        inBucket != null
+            ? ChunkStore.asParts(inBucket, chunks, spoolDir(), config.rules().maxChunkSize())
+            : ChunkStore.onDisk(files, sessions, config.rules().maxChunkSize(), config.storage().fsync()),
         clock);
+  }
+
+  /**
+   * With storage.in-progress=gcs, unfinished uploads' bytes as part objects in the provider's
+   * bucket; null for local files. This node's leftover spool (a crash mid-request) goes first.
+   */
+  private InProgressParts inProgressParts() throws IOException {
+    if (config.storage().gcs() == null || !config.storage().gcs().inProgress()) {
+      return null;
+    }
+    UploadParts parts =
+        providers.current().uploadParts().orElseThrow(
+            () -> new IllegalStateException("storage.in-progress=gcs: the storage provider " + providers.current().name() + " has no part objects"));
+    java.nio.file.Path spool = spoolDir();
+    if (java.nio.file.Files.isDirectory(spool)) {
+      try (var stale = java.nio.file.Files.list(spool)) {
+        for (java.nio.file.Path file : stale.toList()) {
+          java.nio.file.Files.deleteIfExists(file);
+        }
+      }
+    }
+    return new InProgressParts(parts, new UploadPartRows(database.jdbi()), spool);
+  }
+
+  /** This node's own directory for request bytes not yet written as a part (never shared). */
+  private java.nio.file.Path spoolDir() {
+    return config.storage().dataDir().resolve("tmp").resolve("spool");
   }
 
   private TusService tus() {

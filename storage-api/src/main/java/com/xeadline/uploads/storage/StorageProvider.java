@@ -48,4 +48,12 @@ public interface StorageProvider {
   default Optional<Path> localPath(String key) throws IOException {
     return Optional.empty();
   }
+
+  /**
+   * The same store holding the bytes of unfinished uploads as part objects
+   * (storage.in-progress=gcs), when it can; a final is then composed from them in place.
+   */
+  default Optional<UploadParts> uploadParts() {
+    return Optional.empty();
+  }
 }

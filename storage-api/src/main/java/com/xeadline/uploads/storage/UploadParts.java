@@ -34,6 +34,19 @@ public interface UploadParts {
   /** Composes the recorded parts, in order, into the final object {@code key}. */
   StoredObject compose(List<Part> parts, String key, String contentType, Map<String, String> metadata) throws IOException;
 
+  /**
+   * Composes {@code sources} (parts of any uploads, in list order) into one new part of
+   * {@code uploadId} starting at {@code start}: the partial uploads of a concatenation, or the
+   * chunks of a legacy upload in their order. The sources stay.
+   */
+  Part composePart(String uploadId, long start, List<Part> sources) throws IOException;
+
+  /** Deletes one part (written but not recorded, or forgotten). */
+  void delete(Part part) throws IOException;
+
+  /** The ids of the uploads that have part objects, recorded or not (for the orphan sweep). */
+  java.util.Set<String> uploadsWithParts() throws IOException;
+
   /** Deletes every part of the upload, recorded or not (completion, termination, expiry). */
   void deleteAll(String uploadId) throws IOException;
 }

@@ -203,6 +203,12 @@ public final class GcsStorageProvider implements StorageProvider {
     }
   }
 
+  /** Unfinished uploads as part objects in this bucket (storage.in-progress=gcs). */
+  @Override
+  public Optional<com.xeadline.uploads.storage.UploadParts> uploadParts() {
+    return Optional.of(new GcsUploadParts(this));
+  }
+
   /** Merges {@code metadata} into the object's custom metadata (a null value removes an entry). */
   public void updateMetadata(String key, Map<String, String> metadata) throws IOException {
     try {

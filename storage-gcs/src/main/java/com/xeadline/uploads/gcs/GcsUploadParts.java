@@ -31,9 +31,14 @@ public final class GcsUploadParts implements UploadParts {
     this.provider = provider;
   }
 
+  /** A new part's name: the upload's prefix, the start offset (so a listing is in order), a nonce. */
+  private static String partKey(String uploadId, long start) {
+    return DIR + UUID.fromString(uploadId) + "/" + String.format("%019d", start) + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
   @Override
   public Part write(String uploadId, long start, InputStream data, long length) throws IOException {
-    String key = DIR + UUID.fromString(uploadId) + "/" + String.format("%019d", start) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    String key = partKey(uploadId, start);
     BlobInfo info = BlobInfo.newBuilder(provider.blobId(key)).setContentType("application/octet-stream").build();
     Counting counted = new Counting(data, length);
     Blob blob;
@@ -99,6 +104,43 @@ public final class GcsUploadParts implements UploadParts {
       throw new IOException("composed " + composed.size() + " bytes into " + key + ", expected " + expected);
     }
     return composed;
+  }
+
+  @Override
+  public Part composePart(String uploadId, long start, List<Part> sources) throws IOException {
+    String key = partKey(uploadId, start);
+    long length = sources.stream().mapToLong(Part::length).sum();
+    List<GcsStorageProvider.Source> from =
+        sources.stream().map(p -> new GcsStorageProvider.Source(p.key(), p.generation(), p.length())).toList();
+    StoredObject composed = provider.composeSources(from, key, "application/octet-stream", Map.of());
+    Blob blob;
+    try {
+      blob = provider.storage().get(provider.blobId(key));
+    } catch (StorageException e) {
+      throw new IOException("GCS stat of composed part " + key + " failed: " + e.getMessage(), e);
+    }
+    if (blob == null || composed.size() != length || blob.getSize() != length) {
+      throw new IOException("composed " + composed.size() + " bytes into part " + key + ", expected " + length);
+    }
+    return new Part(key, start, start + length, blob.getGeneration());
+  }
+
+  /** One listing of every part object: its cost grows with the parts of all unfinished uploads. */
+  @Override
+  public java.util.Set<String> uploadsWithParts() throws IOException {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    for (String key : provider.list(DIR)) {
+      int slash = key.indexOf('/', DIR.length());
+      if (slash > DIR.length()) {
+        ids.add(key.substring(DIR.length(), slash));
+      }
+    }
+    return ids;
+  }
+
+  @Override
+  public void delete(Part part) throws IOException {
+    provider.delete(part.key());
   }
 
   @Override

@@ -52,7 +52,12 @@ public final class FakeGcs implements AutoCloseable {
   }
 
   public static FakeGcs start() throws IOException {
-    return new FakeGcs(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
+    return start(0);
+  }
+
+  /** On {@code port} of 127.0.0.1 (0: any free one). */
+  public static FakeGcs start(int port) throws IOException {
+    return new FakeGcs(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0));
   }
 
   /** For {@code StorageOptions.newBuilder().setHost(...)}. */

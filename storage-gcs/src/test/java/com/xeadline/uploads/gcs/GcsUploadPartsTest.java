@@ -89,6 +89,28 @@ class GcsUploadPartsTest {
   }
 
   @Test
+  void partsOfOtherUploadsComposeIntoOnePartThatReadsAndComposesOn() throws Exception {
+    byte[] a = bytes(300 * 1024 + 5, 7);
+    byte[] b = bytes(40 * 1024, 8);
+    String other = UUID.randomUUID().toString();
+    Part first = parts.write(other, 0, new ByteArrayInputStream(a), a.length);
+    Part second = parts.write(uploadId, 0, new ByteArrayInputStream(b), b.length);
+    String joinedId = UUID.randomUUID().toString();
+    Part joined = parts.composePart(joinedId, 0, List.of(first, second));
+    assertThat(joined.start()).isZero();
+    assertThat(joined.end()).isEqualTo(a.length + b.length);
+    assertThat(joined.key()).startsWith(GcsUploadParts.DIR + joinedId + "/");
+    byte[] both = new byte[a.length + b.length];
+    System.arraycopy(a, 0, both, 0, a.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    try (InputStream in = parts.open(List.of(joined), 0, both.length)) {
+      assertThat(in.readAllBytes()).isEqualTo(both);
+    }
+    assertThat(parts.compose(List.of(joined), "final.bin", null, Map.of()).size()).isEqualTo(both.length);
+    assertThat(provider.list(GcsUploadParts.DIR + other + "/")).hasSize(1);
+  }
+
+  @Test
   void readsAcrossPartBoundaries() throws Exception {
     byte[] data = bytes(3000, 2);
     List<Part> recorded = writeAsParts(data, 1000, 1000, 1000);

@@ -1,5 +1,6 @@
 package com.xeadline.uploads.storage;
 
+import com.xeadline.uploads.tus.upload.InProgressParts;
 import com.xeadline.uploads.tus.upload.CrashPoint;
 import com.xeadline.uploads.tus.upload.UploadService;
 import com.xeadline.uploads.tus.upload.UploadLocks;
@@ -58,7 +59,7 @@ public final class FinalsPublisher implements UploadFinishedListener, UploadTerm
   public int retryFailed() {
     int published = 0;
     for (UploadRow row : storage.unpublished()) {
-      if (storage.files().exists(row.id()) && publish(row, true)) {
+      if (storage.bytes().holds(row.id(), row.length()) && publish(row, true)) {
         published++;
       }
     }
@@ -88,7 +89,7 @@ public final class FinalsPublisher implements UploadFinishedListener, UploadTerm
   }
 
   private boolean repair(UploadRow row) throws IOException {
-    if (storage.files().exists(row.id())) {
+    if (storage.bytes().holds(row.id(), row.length())) {
       return publish(row, false); // the move never happened: do it now, under the recorded key if any
     }
     StorageProvider provider = providers.current();
@@ -119,14 +120,18 @@ public final class FinalsPublisher implements UploadFinishedListener, UploadTerm
     metadata.put("original-name", row.fileName() == null ? "" : row.fileName());
     long start = System.nanoTime();
     try {
-      provider.storeFile(key, storage.files().path(row.id()), row.contentType(), metadata);
+      if (storage.bytes() instanceof InProgressParts parts) {
+        parts.compose(row, key, row.contentType(), metadata); // the parts are in the provider's bucket
+      } else {
+        provider.storeFile(key, storage.files().path(row.id()), row.contentType(), metadata);
+      }
       CrashPoint.reach("publish.stored");
       if (retry) {
         storage.recordRepublished(row.id(), provider.name(), key);
       } else {
         storage.recordPublished(row.id(), provider.name(), key);
       }
-      storage.files().delete(row.id()); // one copy: a provider that streamed left the original
+      storage.bytes().delete(row.id()); // one copy: a provider that streamed left the original
 
       log.atInfo()
           .addKeyValue("upload_id", row.id())

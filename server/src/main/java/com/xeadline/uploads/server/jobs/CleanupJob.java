@@ -1,6 +1,7 @@
 package com.xeadline.uploads.server.jobs;
 
 import com.xeadline.uploads.storage.StorageProviders;
+import com.xeadline.uploads.tus.upload.InProgressParts;
 import com.xeadline.uploads.tus.repair.ExpirySweep;
 import com.xeadline.uploads.tus.upload.UploadService;
 import com.xeadline.uploads.tus.upload.UploadLocks;
@@ -84,6 +85,9 @@ public final class CleanupJob {
     int expired = expiry.removeExpired(locks);
     int partials = expiry.removeSpentPartials(locks);
     int[] files = sweepUploadDir(staleBefore);
+    if (storage.bytes() instanceof InProgressParts parts) {
+      files[0] += parts.sweepOrphans(sessions::existing); // part objects in the bucket with no row
+    }
     int missing = markRowsWithoutBytes();
     int jobDirs = sweepJobDirs(staleBefore);
     jobs.deleteFinished(KIND, clock.instant().minus(KEEP_RUNS));
@@ -189,7 +193,7 @@ public final class CleanupJob {
     // A finished upload not yet handed to a provider, or an unfinished one, lives in the upload
     // dir. A row touched within the last minute may be mid-creation or mid-publish: left alone.
     return row.lastActivityAt().isBefore(clock.instant().minus(SETTLING))
-        && !storage.files().exists(row.id())
+        && !storage.bytes().holds(row.id(), 0)
         && sessions.find(row.id()).map(r -> r.storageProvider() == null && r.status() != UploadStatus.FAILED).orElse(false);
   }
 

@@ -216,7 +216,7 @@ public final class DraftUploads {
     Optional<ReprDigestCheck.Expected> expected = ReprDigestCheck.parse(header);
     long contentLength = request.getContentLengthLong();
     boolean mayEnd = complete || (row.length() != null && contentLength >= 0 && row.offset() + contentLength == row.length());
-    return expected.isPresent() && mayEnd ? ReprDigestCheck.over(expected.get(), storage.files(), row, complete) : null;
+    return expected.isPresent() && mayEnd ? ReprDigestCheck.over(expected.get(), storage.bytes(), row, complete) : null;
   }
 
   private UploadRow declare(UploadRow row, long length) throws DraftProblem {

@@ -2,13 +2,11 @@ package com.xeadline.uploads.server.resumable;
 
 import com.xeadline.uploads.tus.TusError;
 import com.xeadline.uploads.tus.upload.BodyCheck;
-import com.xeadline.uploads.tus.upload.UploadFiles;
+import com.xeadline.uploads.tus.upload.UploadBytes;
 import com.xeadline.uploads.tus.rows.UploadRow;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -72,23 +70,20 @@ final class ReprDigestCheck implements BodyCheck {
   }
 
   /** A check seeded with the {@code row.offset()} bytes already stored. */
-  static ReprDigestCheck over(Expected expected, UploadFiles files, UploadRow row, boolean complete) throws IOException {
+  static ReprDigestCheck over(Expected expected, UploadBytes bytes, UploadRow row, boolean complete) throws IOException {
     ReprDigestCheck check;
     try {
       check = new ReprDigestCheck(expected, row.offset(), row.length(), complete);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    try (FileChannel stored = files.openForRead(row.id())) {
-      ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
-      for (long position = 0; position < row.offset(); ) {
-        buffer.clear().limit((int) Math.min(buffer.capacity(), row.offset() - position));
-        int n = stored.read(buffer, position);
-        if (n < 0) {
-          break;
-        }
-        check.digest.update(buffer.array(), 0, n);
-        position += n;
+    if (row.offset() == 0) {
+      return check;
+    }
+    try (InputStream stored = bytes.open(row.id(), 0, row.offset())) {
+      byte[] buffer = new byte[256 * 1024];
+      for (int n; (n = stored.read(buffer)) > 0; ) {
+        check.digest.update(buffer, 0, n);
       }
     }
     return check;

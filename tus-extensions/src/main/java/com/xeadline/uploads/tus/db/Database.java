@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
   /** The highest {@code db/migration/V<n>__*.sql}; DatabaseSchemaTest checks it against the files. */
-  static final int LATEST_MIGRATION = 7;
+  static final int LATEST_MIGRATION = 8;
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
   private final boolean embeddedH2;

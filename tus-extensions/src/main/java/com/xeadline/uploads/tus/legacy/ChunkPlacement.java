@@ -22,10 +22,7 @@ import java.util.OptionalLong;
  * whose size is not yet known, or differs from the fixed one, is spilled to a file of its own;
  * it is moved to its place when it teaches the fixed size, or else joined in at completion.
  */
-final class ChunkPlacement {
-  /** A stored chunk's size and whether it sits at its place in the upload's file. */
-  record Placed(long bytes, boolean inPlace) {}
-
+final class ChunkPlacement implements ChunkStore {
   /** As the tus append's: a read returns at most a few tens of KiB, more is memory per chunk in flight. */
   private static final int BUFFER = 64 * 1024;
 
@@ -41,7 +38,8 @@ final class ChunkPlacement {
     this.fsync = fsync;
   }
 
-  Placed place(UploadRow row, int index, InputStream body) throws IOException, ApiProblem {
+  @Override
+  public Placed place(UploadRow row, int index, InputStream body) throws IOException, ApiProblem {
     Long chunkSize = row.chunkSize();
     long expected = chunkSize == null ? 0 : expectedSize(row, index, chunkSize);
     if (expected > 0) {
@@ -87,8 +85,8 @@ final class ChunkPlacement {
     return new Placed(size, false);
   }
 
-  /** The first bytes of a stored chunk (for the content check of chunk 0). */
-  byte[] head(UploadRow row, int index, Placed placed, int max) throws IOException {
+  @Override
+  public byte[] head(UploadRow row, int index, Placed placed, int max) throws IOException {
     int n = (int) Math.min(max, placed.bytes());
     ByteBuffer head = ByteBuffer.allocate(n);
     long position = placed.inPlace() ? index * row.chunkSize() : 0;
@@ -105,7 +103,8 @@ final class ChunkPlacement {
    * Writes the chunks in their order into a new file (a kernel-side copy from their places or
    * their own files) and puts it in the upload file's place. The caller holds the upload's lock.
    */
-  void join(UploadRow row, List<ChunkRows.StoredChunk> chunks) throws IOException {
+  @Override
+  public void join(UploadRow row, List<ChunkRows.StoredChunk> chunks) throws IOException {
     Path joined = files.chunkDir(row.id()).resolve("joined.tmp");
     Files.createDirectories(joined.getParent());
     try (FileChannel out =
@@ -126,12 +125,20 @@ final class ChunkPlacement {
   }
 
   /** Puts a finished join in place of the upload's file (again, after a crash, if it is still there). */
-  void finishJoin(UploadRow row) throws IOException {
+  @Override
+  public void finishJoin(UploadRow row) throws IOException {
     Path joined = files.chunkDir(row.id()).resolve("joined.tmp");
     if (Files.exists(joined)) {
       Files.move(joined, files.path(row.id()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
     files.deleteChunks(row.id());
+  }
+
+  @Override
+  public byte[] firstBytes(UploadRow row, int n) throws IOException {
+    try (InputStream in = files.openStream(row.id())) {
+      return in.readNBytes((int) Math.min(n, row.length()));
+    }
   }
 
   /** The size chunk {@code index} has when all chunks but the last are {@code chunkSize} bytes. */

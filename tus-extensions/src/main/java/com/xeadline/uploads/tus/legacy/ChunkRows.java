@@ -88,6 +88,35 @@ public final class ChunkRows {
                 .execute());
   }
 
+  /** Names the object holding a claimed chunk's bytes (storage.in-progress=gcs). */
+  public void recordObject(String uploadId, int index, String key, long generation) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE upload_chunks SET object_key = :key, generation = :generation WHERE upload_id = :id AND chunk_index = :index")
+                .bind("id", uploadId)
+                .bind("index", index)
+                .bind("key", key)
+                .bind("generation", generation)
+                .execute());
+  }
+
+  /** The object holding a chunk's bytes, as a part of its own (start 0), if one is named. */
+  public java.util.Optional<com.xeadline.uploads.storage.UploadParts.Part> object(String uploadId, int index) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT object_key, generation, chunk_bytes FROM upload_chunks
+                    WHERE upload_id = :id AND chunk_index = :index AND object_key IS NOT NULL
+                    """)
+                .bind("id", uploadId)
+                .bind("index", index)
+                .map((rs, ctx) -> new com.xeadline.uploads.storage.UploadParts.Part(
+                    rs.getString(1), 0, Math.max(1, rs.getLong(3)), rs.getLong(2)))
+                .findOne());
+  }
+
   /** All chunks' bytes are now in the upload's file, in their order (a join is done). */
   public void markJoined(String uploadId) {
     jdbi.useHandle(

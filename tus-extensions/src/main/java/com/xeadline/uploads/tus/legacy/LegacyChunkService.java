@@ -38,7 +38,7 @@ public final class LegacyChunkService {
   private final UploadService storage;
   private final UploadSessions sessions;
   private final ChunkRows chunks;
-  private final ChunkPlacement placement;
+  private final ChunkStore placement;
   private final UploadLocks locks;
   private final Duration lockWait;
   private final UploadRules rules;
@@ -55,14 +55,14 @@ public final class LegacyChunkService {
       UploadRules rules,
       long maxChunkSize,
       Duration expiration,
-      boolean fsync,
+      ChunkStore placement,
       Clock clock) {
     this.storage = storage;
     this.sessions = sessions;
     this.chunks = chunks;
     this.locks = locks;
     this.lockWait = lockWait;
-    this.placement = new ChunkPlacement(storage.files(), sessions, maxChunkSize, fsync);
+    this.placement = placement;
     this.rules = rules;
     this.maxChunkSize = maxChunkSize;
     this.expiration = expiration;
@@ -200,7 +200,7 @@ public final class LegacyChunkService {
       return new Chunk(index, chunks.stored(uploadId));
     }
     boolean stored = false;
-    ChunkPlacement.Placed placed;
+    ChunkStore.Placed placed;
     try {
       placed = placement.place(row, index, body);
       if (index == 0) {
@@ -256,7 +256,7 @@ public final class LegacyChunkService {
     return Math.min(prefix, row.length());
   }
 
-  private void verifyHead(UploadRow row, ChunkPlacement.Placed placed) throws IOException, ApiProblem {
+  private void verifyHead(UploadRow row, ChunkStore.Placed placed) throws IOException, ApiProblem {
     if (!storage.verifiesContent()) {
       return;
     }
@@ -352,10 +352,7 @@ public final class LegacyChunkService {
       return;
     }
     if (!type.equals(row.contentType()) && storage.verifiesContent()) {
-      byte[] head;
-      try (InputStream in = storage.files().openStream(row.id())) {
-        head = in.readNBytes((int) Math.min(ContentSignature.HEAD, row.length()));
-      }
+      byte[] head = placement.firstBytes(row, ContentSignature.HEAD);
       if (!ContentSignature.matches(type, head)) {
         throw new ApiProblem(415, "Content does not match its type", "The first bytes are not " + type, List.of(), Map.of());
       }

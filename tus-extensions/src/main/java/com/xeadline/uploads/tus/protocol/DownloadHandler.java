@@ -127,6 +127,12 @@ final class DownloadHandler extends AbstractRequestHandler {
       }
       return;
     }
+    if (storage.bytes().inBucket()) {
+      try (InputStream in = storage.bytes().open(row.id(), first, count)) {
+        in.transferTo(response.getOutputStream());
+      }
+      return;
+    }
     try (FileChannel file = storage.files().openForRead(row.id())) {
       WritableByteChannel out = Channels.newChannel(response.getOutputStream());
       long sent = 0;

@@ -127,15 +127,22 @@ public final class TusUploadStorage implements UploadStorageService {
 
   @Override
   public InputStream getUploadedBytes(UploadId id) throws IOException, UploadNotFoundException {
-    if (id == null || !files.exists(id.toString())) {
+    java.util.Optional<UploadRow> row = id == null ? java.util.Optional.empty() : uploads.find(id.toString());
+    if (row.isEmpty() || !uploads.bytes().holds(row.get().id(), row.get().offset())) {
       throw new UploadNotFoundException("Upload " + id + " has no bytes");
     }
-    return files.openStream(id.toString());
+    return uploads.bytes().open(row.get().id(), 0, row.get().offset());
   }
 
   @Override
   public void copyUploadTo(UploadInfo info, OutputStream outputStream)
       throws UploadNotFoundException, IOException {
+    if (uploads.bytes().inBucket()) {
+      try (InputStream in = getUploadedBytes(info.getId())) {
+        in.transferTo(outputStream);
+      }
+      return;
+    }
     try (FileChannel channel = files.openForRead(info.getId().toString())) {
       long length = channel.size();
       long position = 0;
@@ -151,7 +158,7 @@ public final class TusUploadStorage implements UploadStorageService {
     for (UploadRow row : sessions.findExpired(uploads.clock().instant())) {
       if (!uploadLockingService.isLocked(new UploadId(row.id()))) {
         sessions.delete(row.id());
-        files.delete(row.id());
+        uploads.bytes().delete(row.id());
       }
     }
   }

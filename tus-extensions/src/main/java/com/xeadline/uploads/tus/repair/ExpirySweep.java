@@ -3,7 +3,7 @@ package com.xeadline.uploads.tus.repair;
 import com.xeadline.uploads.tus.rows.SweepBatches;
 import com.xeadline.uploads.tus.rows.UploadRow;
 import com.xeadline.uploads.tus.rows.UploadSessions;
-import com.xeadline.uploads.tus.upload.UploadFiles;
+import com.xeadline.uploads.tus.upload.UploadBytes;
 import com.xeadline.uploads.tus.upload.UploadLocks;
 import java.io.IOException;
 import java.time.Clock;
@@ -23,11 +23,11 @@ public final class ExpirySweep {
 
   private final UploadSessions sessions;
   private final SweepBatches batches;
-  private final UploadFiles files;
+  private final UploadBytes files;
   private final Clock clock;
   private final Duration expiration;
 
-  public ExpirySweep(UploadSessions sessions, UploadFiles files, Clock clock, Duration expiration) {
+  public ExpirySweep(UploadSessions sessions, UploadBytes files, Clock clock, Duration expiration) {
     this.sessions = sessions;
     this.batches = new SweepBatches(sessions);
     this.files = files;

@@ -1,5 +1,6 @@
 package com.xeadline.uploads.tus.upload;
 
+import com.xeadline.uploads.tus.rows.UploadRow;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,4 +28,13 @@ interface AppendTarget extends Closeable {
 
   /** Reads from {@code position} into {@code into}; -1 at the end. */
   int read(ByteBuffer into, long position) throws IOException;
+
+  /**
+   * Moves the row's offset from {@code from} to {@code to} over bytes already written (and forced):
+   * false when the row's offset was not {@code from}. A target whose bytes become durable only as
+   * the offset moves (part objects) does both here.
+   */
+  default boolean commit(Offsets offsets, UploadRow row, long from, long to) throws IOException {
+    return offsets.advance(row, from, to);
+  }
 }

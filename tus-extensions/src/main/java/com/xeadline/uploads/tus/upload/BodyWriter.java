@@ -196,7 +196,7 @@ final class BodyWriter {
         }
       }
       long offset = start + written;
-      if (!offsets.advance(row, committed, offset)) {
+      if (!target.commit(offsets, row, committed, offset)) {
         log.atWarn()
             .addKeyValue("upload_id", row.id())
             .addKeyValue("expected_offset", committed)

@@ -69,6 +69,9 @@ public final class FileConcatenation implements UploadConcatenationService, Uplo
   }
 
   private long join(String finalId, List<UploadRow> parts) throws IOException {
+    if (storage.bytes() instanceof InProgressParts inBucket) {
+      return inBucket.concatenate(finalId, parts); // compose in the bucket; nothing comes here
+    }
     UploadFiles files = storage.files();
     Path target = files.path(finalId);
     Path temp = target.resolveSibling(target.getFileName() + ".joining");
@@ -130,7 +133,8 @@ public final class FileConcatenation implements UploadConcatenationService, Uplo
     if (info.isUploadInProgress()) {
       return null;
     }
-    return storage.files().openStream(info.getId().toString());
+    UploadRow row = storage.find(info.getId().toString()).orElseThrow(() -> new UploadNotFoundException("Upload not found"));
+    return storage.bytes().open(row.id(), 0, row.length());
   }
 
   @Override

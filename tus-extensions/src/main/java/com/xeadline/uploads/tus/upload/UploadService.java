@@ -41,6 +41,7 @@ public final class UploadService {
 
   private final UploadSessions sessions;
   private final UploadFiles files;
+  private final UploadBytes bytes;
   private final Clock clock;
   private final boolean verifyContent;
   private final UploadsConfig.Limits quota;
@@ -62,8 +63,23 @@ public final class UploadService {
       boolean verifyContent,
       UploadsConfig.Limits quota,
       UploadIdFactory idFactory) {
+    this(sessions, files, new LocalUploadBytes(files), clock, tus, fsync, verifyContent, quota, idFactory);
+  }
+
+  /** {@code bytes}: where unfinished uploads' bytes live (a file here, or part objects in the bucket). */
+  public UploadService(
+      UploadSessions sessions,
+      UploadFiles files,
+      UploadBytes bytes,
+      Clock clock,
+      UploadsConfig.Tus tus,
+      boolean fsync,
+      boolean verifyContent,
+      UploadsConfig.Limits quota,
+      UploadIdFactory idFactory) {
     this.sessions = sessions;
     this.files = files;
+    this.bytes = bytes;
     this.clock = clock;
     this.verifyContent = verifyContent;
     this.quota = quota;
@@ -101,6 +117,11 @@ public final class UploadService {
     return files;
   }
 
+  /** Where unfinished uploads' bytes live: read and free them through this, not {@link #files()}. */
+  public UploadBytes bytes() {
+    return bytes;
+  }
+
   public UploadSessions sessions() {
     return sessions;
   }
@@ -131,7 +152,7 @@ public final class UploadService {
     String id = UUID.randomUUID().toString();
     UploadRow row = request.toRow(id, now, now.plus(expiration), finishedUrl(id));
     boolean finishedEmpty = row.isFinished();
-    files.create(id);
+    bytes.create(id);
     try {
       if (row.userId() == null) {
         sessions.insert(row); // anonymous (auth.mode=none): no per-user quota
@@ -140,11 +161,11 @@ public final class UploadService {
         quotas.insertWithinQuota(row, quota.uploadsPerDay(), quota.quotaBytes(), dayStart);
       }
     } catch (QuotaExceededException e) {
-      files.delete(id);
+      bytes.delete(id);
       listeners.quotaRefused(e.quota());
       throw e;
     } catch (RuntimeException e) {
-      files.delete(id);
+      bytes.delete(id);
       throw e;
     }
     listeners.created(row);
@@ -208,7 +229,7 @@ public final class UploadService {
     long limit = remaining(row);
     long began = System.nanoTime();
     long appended;
-    try (AppendTarget target = LocalAppendTarget.open(files, id);
+    try (AppendTarget target = bytes.openForAppend(id);
         AppendInFlight inFlight = new AppendInFlight()) {
       appended = writer.append(row, limit, target, body, check, this::verifyHead);
     }
@@ -283,7 +304,7 @@ public final class UploadService {
   public void fail(String id, String reason) throws IOException {
     sessions.markFailed(id, reason, clock.instant());
     listeners.failed(id, reason);
-    files.delete(id);
+    bytes.delete(id);
     log.atWarn().addKeyValue("upload_id", id).addKeyValue("reason", reason).log("upload.failed");
   }
 
@@ -309,7 +330,7 @@ public final class UploadService {
   public void completeDirect(UploadRow row, long size) {
     sessions.recordProgress(row.id(), size, size, clock.instant(), null, finishedUrl(row.id()));
     try {
-      files.delete(row.id()); // the empty local file made at creation; the bytes are elsewhere
+      bytes.delete(row.id()); // the empty local file made at creation; the bytes are elsewhere
     } catch (IOException e) {
       log.atWarn().addKeyValue("upload_id", row.id()).setCause(e).log("upload.local_file_not_removed");
     }
@@ -334,7 +355,7 @@ public final class UploadService {
 
   private void delete(String id) throws IOException {
     sessions.delete(id);
-    files.delete(id);
+    bytes.delete(id);
   }
 
   // ---- what tus-java-server's storage seam reads and sets (see TusUploadStorage) ---------------

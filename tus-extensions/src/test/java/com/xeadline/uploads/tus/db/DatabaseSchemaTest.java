@@ -33,7 +33,7 @@ class DatabaseSchemaTest {
     try (Database database = Database.open(config(url))) {
       assertThat(currentSchema(database)).isEqualTo("PUBLIC");
       String version = database.jdbi().withHandle(h -> h.select("SELECT MAX(\"version\") FROM \"flyway_schema_history\"").mapTo(String.class).one());
-      assertThat(version).isEqualTo("7");
+      assertThat(version).isEqualTo("8");
     }
   }
 
