@@ -58,7 +58,7 @@ public final class FinalsPublisher implements UploadFinishedListener, UploadTerm
   /** Tries again to store finals whose earlier attempt failed; returns how many made it. */
   public int retryFailed() {
     int published = 0;
-    for (UploadRow row : storage.unpublished()) {
+    for (UploadRow row : storage.publishRecords().findUnpublished()) {
       if (storage.bytes().holds(row.id(), row.length()) && publish(row, true)) {
         published++;
       }
@@ -73,7 +73,7 @@ public final class FinalsPublisher implements UploadFinishedListener, UploadTerm
    */
   public int repairPending(UploadLocks locks) {
     int repaired = 0;
-    for (UploadRow pending : storage.publishPending()) {
+    for (UploadRow pending : storage.publishRecords().findPublishPending()) {
       try (UploadLocks.Lease lease = locks.acquire(pending.id(), Duration.ZERO, () -> {})) {
         Optional<UploadRow> current = storage.find(pending.id()).filter(r -> r.storageProvider() == null);
         if (current.isPresent() && repair(current.get())) {
@@ -95,7 +95,7 @@ public final class FinalsPublisher implements UploadFinishedListener, UploadTerm
     StorageProvider provider = providers.current();
     Optional<StoredObject> stored = row.storageKey() == null ? Optional.empty() : provider.stat(row.storageKey());
     if (stored.isPresent() && row.length() != null && stored.get().size() == row.length()) {
-      storage.recordPublished(row.id(), provider.name(), row.storageKey());
+      storage.publishRecords().recordPublished(row.id(), provider.name(), row.storageKey());
       log.atInfo()
           .addKeyValue("upload_id", row.id())
           .addKeyValue("provider", provider.name())
@@ -112,7 +112,7 @@ public final class FinalsPublisher implements UploadFinishedListener, UploadTerm
     String key = row.storageKey();
     if (key == null) {
       key = ObjectKeys.forUpload(row.userId(), row.fileName(), row.id());
-      storage.recordPublishIntent(row.id(), key);
+      storage.publishRecords().recordPublishIntent(row.id(), key);
     }
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("upload-id", row.id());
@@ -127,9 +127,9 @@ public final class FinalsPublisher implements UploadFinishedListener, UploadTerm
       }
       CrashPoint.reach("publish.stored");
       if (retry) {
-        storage.recordRepublished(row.id(), provider.name(), key);
+        storage.publishRecords().markRepublished(row.id(), provider.name(), key, storage.clock().instant());
       } else {
-        storage.recordPublished(row.id(), provider.name(), key);
+        storage.publishRecords().recordPublished(row.id(), provider.name(), key);
       }
       storage.bytes().delete(row.id()); // one copy: a provider that streamed left the original
 

@@ -131,7 +131,7 @@ public final class LegacyChunkService {
   public UploadRow initSigned(String userId, String fileName, String contentType, String providerName, String key)
       throws ApiProblem, IOException {
     UploadRow row = initDirect(userId, fileName, contentType, null);
-    storage.recordPublished(row.id(), providerName, key);
+    storage.publishRecords().recordPublished(row.id(), providerName, key);
     return sessions.find(row.id()).orElseThrow();
   }
 

@@ -274,24 +274,9 @@ public final class UploadService {
     }
   }
 
-  public void recordPublished(String id, String provider, String key) {
-    publishRecords.recordPublished(id, provider, key);
-  }
-
-  public void recordPublishIntent(String id, String key) {
-    publishRecords.recordPublishIntent(id, key);
-  }
-
-  public List<UploadRow> publishPending() {
-    return publishRecords.findPublishPending();
-  }
-
-  public List<UploadRow> unpublished() {
-    return publishRecords.findUnpublished();
-  }
-
-  public void recordRepublished(String id, String provider, String key) {
-    publishRecords.markRepublished(id, provider, key, clock.instant());
+  /** Where a finished upload's published copy is recorded. */
+  public PublishRecords publishRecords() {
+    return publishRecords;
   }
 
   /** Marks an upload failed with a reason, keeping its bytes (a publish can be retried). */
