@@ -32,7 +32,7 @@ import com.xeadline.uploads.server.video.VideoMetadataStore;
 import com.xeadline.uploads.server.video.VideoPipeline;
 import com.xeadline.uploads.server.video.VideoStatus;
 import com.xeadline.uploads.server.video.VideoTools;
-import com.xeadline.uploads.storage.FinalsPublisher;
+import com.xeadline.uploads.tus.publish.FinalsPublisher;
 import com.xeadline.uploads.storage.StorageProviders;
 import com.xeadline.uploads.tus.db.Database;
 import com.xeadline.uploads.tus.repair.ExpirySweep;

@@ -14,7 +14,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.xeadline.uploads.server.storage.LocalStorageProvider;
-import com.xeadline.uploads.storage.FinalsPublisher;
+import com.xeadline.uploads.tus.publish.FinalsPublisher;
 import com.xeadline.uploads.storage.StorageProviders;
 import java.util.List;
 import com.xeadline.uploads.server.jobs.CleanupJob;

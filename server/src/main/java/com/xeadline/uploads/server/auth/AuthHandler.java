@@ -1,6 +1,6 @@
 package com.xeadline.uploads.server.auth;
 
-import com.xeadline.uploads.server.EarlyRefusal;
+import com.xeadline.uploads.server.http.EarlyRefusal;
 import com.xeadline.uploads.tus.rows.UploadRow;
 import java.util.Locale;
 import java.util.Optional;

@@ -211,7 +211,7 @@ public final class CleanupJob {
       }
     }
     for (Path entry : stale) {
-      com.xeadline.uploads.server.video.VideoPipeline.deleteTree(entry);
+      JobDirs.deleteTree(entry);
     }
     return stale.size();
   }

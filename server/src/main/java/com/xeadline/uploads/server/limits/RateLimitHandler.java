@@ -1,7 +1,7 @@
 package com.xeadline.uploads.server.limits;
 
 import com.xeadline.uploads.config.UploadsConfig;
-import com.xeadline.uploads.server.EarlyRefusal;
+import com.xeadline.uploads.server.http.EarlyRefusal;
 import com.xeadline.uploads.server.auth.AuthHandler;
 import io.github.bucket4j.Bucket;
 import io.micrometer.core.instrument.MeterRegistry;

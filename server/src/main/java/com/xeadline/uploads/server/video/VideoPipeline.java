@@ -2,6 +2,7 @@ package com.xeadline.uploads.server.video;
 
 import com.xeadline.uploads.config.UploadsConfig;
 import com.xeadline.uploads.server.jobs.Job;
+import com.xeadline.uploads.server.jobs.JobDirs;
 import com.xeadline.uploads.server.jobs.JobHandler;
 import com.xeadline.uploads.server.jobs.JobQueue;
 import com.xeadline.uploads.server.jobs.JobWorkers;
@@ -17,12 +18,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,7 +164,7 @@ public final class VideoPipeline implements UploadFinishedListener, UploadTermin
           workers.wake();
         }
       } finally {
-        deleteTree(work);
+        JobDirs.deleteTree(work);
       }
     }
 
@@ -224,7 +223,7 @@ public final class VideoPipeline implements UploadFinishedListener, UploadTermin
         log.atInfo().addKeyValue("upload_id", row.id()).addKeyValue("rendition", rendition.get().name())
             .addKeyValue("bytes", size).log("video.transcoded");
       } finally {
-        deleteTree(work);
+        JobDirs.deleteTree(work);
       }
     }
   }
@@ -252,17 +251,5 @@ public final class VideoPipeline implements UploadFinishedListener, UploadTermin
     summary.put("bitrate", info.bitrate());
     summary.put("framerate", info.frameRate());
     return summary;
-  }
-
-  /** Temp files of a job go whatever the outcome. */
-  public static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      log.atWarn().addKeyValue("dir", dir.toString()).setCause(e).log("video.temp_cleanup_failed");
-    }
   }
 }

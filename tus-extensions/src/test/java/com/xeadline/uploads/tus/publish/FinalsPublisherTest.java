@@ -1,9 +1,12 @@
-package com.xeadline.uploads.storage;
+package com.xeadline.uploads.tus.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.xeadline.uploads.config.ConfigLoader;
 import com.xeadline.uploads.config.UploadsConfig;
+import com.xeadline.uploads.storage.StorageProvider;
+import com.xeadline.uploads.storage.StorageProviders;
+import com.xeadline.uploads.storage.StoredObject;
 import com.xeadline.uploads.tus.upload.BodyCheck;
 import com.xeadline.uploads.tus.db.Database;
 import com.xeadline.uploads.tus.rows.NewUpload;

@@ -1,4 +1,4 @@
-package com.xeadline.uploads.server;
+package com.xeadline.uploads.server.http;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,9 @@
-package com.xeadline.uploads.storage;
+package com.xeadline.uploads.tus.publish;
 
+import com.xeadline.uploads.storage.ObjectKeys;
+import com.xeadline.uploads.storage.StorageProvider;
+import com.xeadline.uploads.storage.StorageProviders;
+import com.xeadline.uploads.storage.StoredObject;
 import com.xeadline.uploads.tus.upload.InProgressParts;
 import com.xeadline.uploads.tus.upload.CrashPoint;
 import com.xeadline.uploads.tus.upload.UploadService;
