@@ -100,30 +100,13 @@ public final class VideosResource {
     String key = String.valueOf(version.get("storageKey"));
     StoredObject stored =
         provider.stat(key).orElseThrow(() -> new ApiProblem(404, "Rendition not found", "Its file is gone", List.of(), Map.of()));
-    long start = 0;
-    long length = stored.size();
-    int status = 200;
-    if (range != null && range.startsWith("bytes=") && !range.contains(",")) {
-      String[] bounds = range.substring(6).split("-", -1);
-      try {
-        if (!bounds[0].isEmpty()) {
-          start = Long.parseLong(bounds[0]);
-          long end = bounds[1].isEmpty() ? stored.size() - 1 : Math.min(Long.parseLong(bounds[1]), stored.size() - 1);
-          length = end - start + 1;
-        } else {
-          length = Math.min(Long.parseLong(bounds[1]), stored.size());
-          start = stored.size() - length;
-        }
-      } catch (NumberFormatException e) {
-        length = -1;
-      }
-      if (start < 0 || length <= 0 || start >= stored.size()) {
-        return Response.status(416).header("Content-Range", "bytes */" + stored.size()).build();
-      }
-      status = 206;
+    long[] span = span(range, stored.size());
+    if (span == null) {
+      return Response.status(416).header("Content-Range", "bytes */" + stored.size()).build();
     }
-    long from = start;
-    long count = length;
+    int status = isSingleRange(range) ? 206 : 200;
+    long from = span[0];
+    long count = span[1];
     StreamingOutput body =
         out -> {
           try (InputStream in = provider.openRange(key, from, count)) {
@@ -142,6 +125,33 @@ public final class VideosResource {
       response.header("Content-Range", "bytes " + from + "-" + (from + count - 1) + "/" + stored.size());
     }
     return response.build();
+  }
+
+  private static boolean isSingleRange(String range) {
+    return range != null && range.startsWith("bytes=") && !range.contains(",");
+  }
+
+  /** {start, length} of a single {@code bytes=} range (the whole file without one), or null: 416. */
+  private static long[] span(String range, long size) {
+    if (!isSingleRange(range)) {
+      return new long[] {0, size};
+    }
+    String[] bounds = range.substring(6).split("-", -1);
+    long start;
+    long length;
+    try {
+      if (!bounds[0].isEmpty()) {
+        start = Long.parseLong(bounds[0]);
+        long end = bounds[1].isEmpty() ? size - 1 : Math.min(Long.parseLong(bounds[1]), size - 1);
+        length = end - start + 1;
+      } else {
+        length = Math.min(Long.parseLong(bounds[1]), size);
+        start = size - length;
+      }
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    return start < 0 || length <= 0 || start >= size ? null : new long[] {start, length};
   }
 
   private VideoRow owned(String id, Request jetty) throws ApiProblem {
