@@ -128,7 +128,7 @@ class BodyWriterTest {
     UploadRow row = create();
     BodyWriter writer = new BodyWriter(offsets, true, CHECKPOINT, 256);
     // The disk takes two checkpoints' syncs, then refuses: the last commit (at the break) fails.
-    try (AppendTarget target = new FailingSync(LocalAppendTarget.open(files, row.id()), 2)) {
+    try (AppendTarget target = new CountingTarget(LocalAppendTarget.open(files, row.id()), 2)) {
       assertThatThrownBy(
               () -> writer.append(row, content.length, target, new StreamBodySource(new BreakingBody(content, 2500), 256), BodyCheck.NONE, BodyWriter.HeadCheck.NONE))
           .isInstanceOfSatisfying(StorageFailure.class, e -> assertThat(e.committedOffset()).isEqualTo(2 * CHECKPOINT));
@@ -297,14 +297,20 @@ class BodyWriterTest {
     }
   }
 
-  /** Counts the writes and syncs that reach a target. */
+  /** Counts the writes and syncs that reach a target; its disk refuses every sync after the first {@code syncs}. */
   private static final class CountingTarget implements AppendTarget {
     private final AppendTarget local;
+    private final int syncs;
     int writes;
     int forces;
 
     CountingTarget(AppendTarget local) {
+      this(local, Integer.MAX_VALUE);
+    }
+
+    CountingTarget(AppendTarget local, int syncs) {
       this.local = local;
+      this.syncs = syncs;
     }
 
     @Override
@@ -330,7 +336,9 @@ class BodyWriterTest {
 
     @Override
     public void force() throws IOException {
-      forces++;
+      if (forces++ >= syncs) {
+        throw new IOException("Input/output error");
+      }
       local.force();
     }
 
@@ -370,55 +378,6 @@ class BodyWriterTest {
       System.arraycopy(content, position, buffer, offset, n);
       position += n;
       return n;
-    }
-  }
-
-  /** A local target whose disk refuses every sync after the first {@code syncs}. */
-  private static final class FailingSync implements AppendTarget {
-    private final AppendTarget local;
-    private int syncs;
-
-    FailingSync(AppendTarget local, int syncs) {
-      this.local = local;
-      this.syncs = syncs;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return local.size();
-    }
-
-    @Override
-    public void truncate(long size) throws IOException {
-      local.truncate(size);
-    }
-
-    @Override
-    public void seek(long position) throws IOException {
-      local.seek(position);
-    }
-
-    @Override
-    public void write(ByteBuffer[] buffers) throws IOException {
-      local.write(buffers);
-    }
-
-    @Override
-    public void force() throws IOException {
-      if (syncs-- <= 0) {
-        throw new IOException("Input/output error");
-      }
-      local.force();
-    }
-
-    @Override
-    public int read(ByteBuffer into, long position) throws IOException {
-      return local.read(into, position);
-    }
-
-    @Override
-    public void close() throws IOException {
-      local.close();
     }
   }
 }
