@@ -85,6 +85,10 @@ final class BodyWriter {
     } catch (IOException broken) {
       append.refused = false;
       throw append.broken(broken);
+    } catch (RuntimeException unexpected) {
+      // Not a refusal: what earlier checkpoints committed (and HEAD may have reported) stays.
+      append.refused = false;
+      throw unexpected;
     } finally {
       append.cutUncommitted();
     }

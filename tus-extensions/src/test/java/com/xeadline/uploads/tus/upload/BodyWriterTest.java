@@ -234,6 +234,21 @@ class BodyWriterTest {
   }
 
   @Test
+  void anUnexpectedFailureKeepsWhatCheckpointsCommitted() throws Exception {
+    UploadRow row = create();
+    BodyWriter writer = new BodyWriter(offsets, false, CHECKPOINT, 256);
+    ScriptedBody body = new ScriptedBody(content, List.of(11, 1), 100);
+    body.breaksAfterLastBurst = true;
+    body.crash = new IllegalStateException("a bug below us");
+    try (AppendTarget target = LocalAppendTarget.open(files, row.id())) {
+      assertThatThrownBy(() -> writer.append(row, content.length, target, body, BodyCheck.NONE, BodyWriter.HeadCheck.NONE))
+          .isSameAs(body.crash);
+    }
+    assertThat(row(row).offset()).isEqualTo(1100);
+    assertThat(stored(row)).isEqualTo(Arrays.copyOf(content, 1100));
+  }
+
+  @Test
   void aRefusedBodyGivesBackEveryBuffer() throws Exception {
     UploadRow row = create();
     BodyWriter writer = new BodyWriter(offsets, false, CHECKPOINT, 256);
@@ -261,6 +276,7 @@ class BodyWriterTest {
     int outstanding;
     boolean waitedHoldingBuffers;
     boolean breaksAfterLastBurst;
+    RuntimeException crash;
 
     ScriptedBody(byte[] content, List<Integer> bursts, int size) {
       this.content = content;
@@ -271,6 +287,9 @@ class BodyWriterTest {
     @Override
     public ByteBuffer poll() throws IOException {
       if (breaksAfterLastBurst && burst == bursts.size() - 1 && inBurst == bursts.get(burst)) {
+        if (crash != null) {
+          throw crash;
+        }
         throw new IOException("connection reset");
       }
       if (burst >= bursts.size() || inBurst == bursts.get(burst)) {
