@@ -145,8 +145,8 @@ public record ConfigOption(String key, String env, String defaultValue, String d
       new ConfigOption(
           "tus.checkpoint",
           "UPLOADS_CHECKPOINT",
-          "16MiB",
-          "Within one PATCH, make the offset durable every so many bytes");
+          "64MiB",
+          "Within one PATCH, make the offset durable every so many bytes (the most a crash makes a client re-send)");
   public static final ConfigOption ALLOWED_TYPES =
       new ConfigOption(
           "uploads.allowed-types",

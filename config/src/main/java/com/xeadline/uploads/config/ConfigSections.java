@@ -74,7 +74,7 @@ final class ConfigSections {
     if (maxSize < 1) {
       v.problem(ConfigOption.MAX_SIZE, "must be at least 1 byte");
     }
-    long checkpoint = v.get(ConfigOption.CHECKPOINT, ConfigValues::parseSize, 1L << 24);
+    long checkpoint = v.get(ConfigOption.CHECKPOINT, ConfigValues::parseSize, 1L << 26);
     if (checkpoint < 64 * 1024) {
       v.problem(ConfigOption.CHECKPOINT, "must be at least 64KiB");
     }
