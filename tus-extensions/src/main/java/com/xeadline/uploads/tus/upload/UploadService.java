@@ -212,11 +212,17 @@ public final class UploadService {
    */
   public UploadRow appendBody(UploadRow row, InputStream body, BodyCheck check)
       throws IOException, TusException {
-    return appendBody(row, new StreamBodySource(body, writer.bufferLength(remaining(row))), check);
+    long limit = remaining(row);
+    return append(row, new StreamBodySource(body, writer.bufferLength(limit)), check, limit);
   }
 
   /** As {@link #appendBody(UploadRow, InputStream, BodyCheck)}, for a body read as it arrives. */
   public UploadRow appendBody(UploadRow row, BodySource body, BodyCheck check)
+      throws IOException, TusException {
+    return append(row, body, check, remaining(row));
+  }
+
+  private UploadRow append(UploadRow row, BodySource body, BodyCheck check, long limit)
       throws IOException, TusException {
     if (row.isFinished()) {
       // Clients send an empty PATCH at the final offset when the size is a whole number of their
@@ -226,12 +232,15 @@ public final class UploadService {
       return row;
     }
     String id = row.id();
-    long limit = remaining(row);
     long began = System.nanoTime();
     long appended;
-    try (AppendTarget target = bytes.openForAppend(id);
-        AppendInFlight inFlight = new AppendInFlight()) {
-      appended = writer.append(row, limit, target, body, check, this::verifyHead);
+    try (AppendTarget target = bytes.openForAppend(id)) {
+      listeners.appendStarted();
+      try {
+        appended = writer.append(row, limit, target, body, check, this::verifyHead);
+      } finally {
+        listeners.appendEnded(); // however the append ends
+      }
     }
     UploadRow updated = sessions.find(id).orElseThrow(() -> new UploadNotFoundException("Upload " + id + " was removed"));
     listeners.appended(updated, appended, System.nanoTime() - began);
@@ -247,10 +256,7 @@ public final class UploadService {
     return row.isFinished() ? 0 : (row.length() != null ? row.length() : deferredLengthCap(row)) - row.offset();
   }
 
-  /**
-   * How far an upload of a deferred length may grow: the maximum size, and for a signed-in user
-   * no further than their byte quota has room (a deferred length holds nothing of it yet).
-   */
+  /** The maximum size, and for a signed-in user no more than their quota has room for. */
   private long deferredLengthCap(UploadRow row) {
     if (row.userId() == null) {
       return maxUploadSize;
@@ -291,18 +297,6 @@ public final class UploadService {
     listeners.failed(id, reason);
     bytes.delete(id);
     log.atWarn().addKeyValue("upload_id", id).addKeyValue("reason", reason).log("upload.failed");
-  }
-
-  /** Tells the listeners when an append ends, however it ends. */
-  private final class AppendInFlight implements AutoCloseable {
-    AppendInFlight() {
-      listeners.appendStarted();
-    }
-
-    @Override
-    public void close() {
-      listeners.appendEnded();
-    }
   }
 
   /** Marks a concatenated final as holding all {@code length} bytes (they are already written). */
