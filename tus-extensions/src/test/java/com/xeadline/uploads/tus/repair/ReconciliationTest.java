@@ -1,6 +1,5 @@
 package com.xeadline.uploads.tus.repair;
 
-import com.xeadline.uploads.tus.db.Database;
 import com.xeadline.uploads.tus.rows.NewUpload;
 import com.xeadline.uploads.tus.rows.UploadRow;
 import com.xeadline.uploads.tus.rows.UploadSessions;
@@ -8,10 +7,9 @@ import com.xeadline.uploads.tus.upload.BodyCheck;
 import com.xeadline.uploads.tus.upload.UploadFiles;
 import com.xeadline.uploads.tus.upload.UploadLocks;
 import com.xeadline.uploads.tus.upload.UploadService;
+import com.xeadline.uploads.tus.upload.UploadsOnH2;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.xeadline.uploads.config.ConfigLoader;
-import com.xeadline.uploads.config.UploadsConfig;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,8 +21,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import me.desair.tus.server.upload.UuidUploadIdFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Start-up crash repair on real files and rows: the file and the row end up agreeing, never with a hole. */
 class ReconciliationTest {
   @TempDir Path dir;
-  private Database database;
+  private UploadsOnH2 uploads;
   private UploadSessions sessions;
   private UploadFiles files;
   private UploadService storage;
@@ -42,22 +38,17 @@ class ReconciliationTest {
 
   @BeforeEach
   void open() throws Exception {
-    UploadsConfig config =
-        new ConfigLoader(Map.of())
-            .load(List.of("--storage.data-dir=" + dir, "--database.url=jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"));
-    database = Database.open(config.database());
-    sessions = new UploadSessions(database.jdbi());
-    files = new UploadFiles(dir.resolve("uploads"));
-    UuidUploadIdFactory ids = new UuidUploadIdFactory();
-    ids.setUploadUri("/files");
-    storage = new UploadService(sessions, files, Clock.systemUTC(), config.tus(), false, false, config.limits(), ids);
+    uploads = UploadsOnH2.open(dir);
+    sessions = uploads.sessions;
+    files = uploads.files;
+    storage = uploads.storage;
     reconciliation = new Reconciliation(sessions, files, Clock.systemUTC(), false);
     Arrays.fill(content, (byte) 5);
   }
 
   @AfterEach
   void close() {
-    database.close();
+    uploads.close();
   }
 
   private UploadRow halfWritten() throws Exception {

@@ -1,7 +1,6 @@
 package com.xeadline.uploads.tus.upload;
 
 import com.xeadline.uploads.tus.TusError;
-import com.xeadline.uploads.tus.db.Database;
 import com.xeadline.uploads.tus.rows.NewUpload;
 import com.xeadline.uploads.tus.rows.UploadRow;
 import com.xeadline.uploads.tus.rows.UploadSessions;
@@ -9,8 +8,6 @@ import com.xeadline.uploads.tus.rows.UploadStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.xeadline.uploads.config.ConfigLoader;
-import com.xeadline.uploads.config.UploadsConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,9 +20,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import me.desair.tus.server.exception.TusException;
-import me.desair.tus.server.upload.UuidUploadIdFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +34,7 @@ class BodyWriterTest {
   private static final int CHECKPOINT = 1024;
 
   @TempDir Path dir;
-  private Database database;
+  private UploadsOnH2 uploads;
   private UploadSessions sessions;
   private UploadFiles files;
   private UploadService storage;
@@ -48,15 +43,10 @@ class BodyWriterTest {
 
   @BeforeEach
   void open() throws Exception {
-    UploadsConfig config =
-        new ConfigLoader(Map.of())
-            .load(List.of("--storage.data-dir=" + dir, "--database.url=jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"));
-    database = Database.open(config.database());
-    sessions = new UploadSessions(database.jdbi());
-    files = new UploadFiles(dir.resolve("uploads"));
-    UuidUploadIdFactory ids = new UuidUploadIdFactory();
-    ids.setUploadUri("/files");
-    storage = new UploadService(sessions, files, Clock.systemUTC(), config.tus(), false, false, config.limits(), ids);
+    uploads = UploadsOnH2.open(dir);
+    sessions = uploads.sessions;
+    files = uploads.files;
+    storage = uploads.storage;
     offsets = new Offsets(sessions, Clock.systemUTC(), () -> Duration.ofHours(1), id -> "/files/" + id);
     for (int i = 0; i < content.length; i++) {
       content[i] = (byte) (i * 31 + 7);
@@ -65,7 +55,7 @@ class BodyWriterTest {
 
   @AfterEach
   void close() {
-    database.close();
+    uploads.close();
   }
 
   private UploadRow create() throws Exception {

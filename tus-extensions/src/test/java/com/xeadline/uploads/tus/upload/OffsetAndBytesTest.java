@@ -1,6 +1,5 @@
 package com.xeadline.uploads.tus.upload;
 
-import com.xeadline.uploads.tus.db.Database;
 import com.xeadline.uploads.tus.rows.NewUpload;
 import com.xeadline.uploads.tus.rows.UploadRow;
 import com.xeadline.uploads.tus.rows.UploadSessions;
@@ -8,8 +7,6 @@ import com.xeadline.uploads.tus.rows.UploadStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.xeadline.uploads.config.ConfigLoader;
-import com.xeadline.uploads.config.UploadsConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -23,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import me.desair.tus.server.upload.UuidUploadIdFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,31 +35,20 @@ class OffsetAndBytesTest {
   private static final int KIB_64 = 64 * 1024;
 
   @TempDir Path dir;
-  private Database database;
+  private UploadsOnH2 uploads;
   private UploadSessions sessions;
   private UploadService storage;
 
   @BeforeEach
   void openStorage() throws Exception {
-    UploadsConfig config =
-        new ConfigLoader(Map.of())
-            .load(
-                List.of(
-                    "--storage.data-dir=" + dir,
-                    "--tus.checkpoint=64KiB",
-                    "--database.url=jdbc:h2:mem:" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"));
-    database = Database.open(config.database());
-    sessions = new UploadSessions(database.jdbi());
-    UuidUploadIdFactory ids = new UuidUploadIdFactory();
-    ids.setUploadUri("/files");
-    storage =
-        new UploadService(
-            sessions, new UploadFiles(dir.resolve("uploads")), Clock.systemUTC(), config.tus(), false, false, config.limits(), ids);
+    uploads = UploadsOnH2.open(dir, "--tus.checkpoint=64KiB");
+    sessions = uploads.sessions;
+    storage = uploads.storage;
   }
 
   @AfterEach
   void closeStorage() {
-    database.close();
+    uploads.close();
   }
 
   private UploadRow create(long length) throws Exception {
