@@ -26,6 +26,14 @@ interface AppendTarget extends Closeable {
   /** Makes everything written so far survive a crash. */
   void force() throws IOException;
 
+  /**
+   * Whether {@link #force} may run on another thread while {@link #write} goes on, covering at
+   * least what was written before it was called.
+   */
+  default boolean syncsWhileWriting() {
+    return false;
+  }
+
   /** Reads from {@code position} into {@code into}; -1 at the end. */
   int read(ByteBuffer into, long position) throws IOException;
 

@@ -15,6 +15,11 @@ import org.slf4j.LoggerFactory;
  * committed offset and raises the offset only after the bytes below it are written (and forced
  * to disk when fsync is on), every {@code checkpointBytes} and at the end.
  *
+ * <p>On a target that can sync while it is written (a local file), a checkpoint's sync and commit
+ * run beside the loop, which goes on writing the next bytes: the disk flushes while the network
+ * delivers, instead of one waiting for the other. At most one checkpoint is in flight; the offset
+ * still moves only once its sync has returned.
+ *
  * <p>A refused body (too large, checksum or content mismatch) keeps none of its bytes; a broken
  * one keeps what was committed, unless a {@link BodyCheck} is pending; bytes above the committed
  * offset are cut before the next write, so nothing unacknowledged survives into the file.
@@ -122,6 +127,8 @@ final class BodyWriter {
     private final List<ByteBuffer> batch = new ArrayList<>();
     private long batched;
     private long sinceCheckpoint;
+    /** The checkpoint whose sync is still running, or null. */
+    private Checkpoint inFlight;
     private boolean refused = true;
     private boolean superseded;
 
@@ -182,16 +189,27 @@ final class BodyWriter {
       sinceCheckpoint += batched;
       batched = 0;
       if (!check.pending() && sinceCheckpoint >= checkpointBytes) {
-        commit();
+        if (fsync && target.syncsWhileWriting()) {
+          awaitCheckpoint();
+          inFlight = new Checkpoint(committed, start + written);
+        } else {
+          commit();
+        }
         sinceCheckpoint = 0;
       }
     }
 
     /** Makes the bytes written so far durable, then moves the row's offset to them. */
     void commit() throws IOException, Superseded {
+      awaitCheckpoint();
       if (committed > start && committed == start + written) {
         return; // a body that ended on a checkpoint: that commit (and its sync) covers the end
       }
+      syncAndAdvance(committed, start + written);
+      committed = start + written;
+    }
+
+    private void syncAndAdvance(long from, long to) throws IOException, Superseded {
       if (fsync) {
         try {
           target.force();
@@ -199,22 +217,79 @@ final class BodyWriter {
           throw new StorageFailure(e);
         }
       }
-      long offset = start + written;
-      if (!target.commit(offsets, row, committed, offset)) {
+      if (!target.commit(offsets, row, from, to)) {
         log.atWarn()
             .addKeyValue("upload_id", row.id())
-            .addKeyValue("expected_offset", committed)
+            .addKeyValue("expected_offset", from)
             .log("upload.writer_superseded");
         throw new Superseded(row.id());
       }
-      committed = offset;
+    }
+
+    /** Waits for the checkpoint in flight, if any: its offset becomes the committed one, or its failure is thrown. */
+    private void awaitCheckpoint() throws IOException, Superseded {
+      Checkpoint checkpoint = inFlight;
+      if (checkpoint == null) {
+        return;
+      }
+      inFlight = null;
+      Throwable failure = checkpoint.await();
+      if (failure == null) {
+        committed = checkpoint.offset;
+      } else if (failure instanceof IOException e) {
+        throw e;
+      } else if (failure instanceof Superseded e) {
+        throw e;
+      } else if (failure instanceof RuntimeException e) {
+        throw e;
+      } else {
+        throw (Error) failure;
+      }
+    }
+
+    /** A checkpoint's sync and commit, on a thread of its own while the loop goes on writing. */
+    private final class Checkpoint {
+      private final long offset;
+      private final Thread thread;
+      private Throwable failure;
+
+      Checkpoint(long from, long to) {
+        this.offset = to;
+        this.thread = Thread.ofVirtual().name("checkpoint-" + row.id()).start(() -> {
+          try {
+            syncAndAdvance(from, to);
+          } catch (Throwable e) {
+            failure = e;
+          }
+        });
+      }
+
+      /** The failure, or null once the offset is committed. Not interruptible: the commit may land either way. */
+      Throwable await() {
+        boolean interrupted = false;
+        while (true) {
+          try {
+            thread.join();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+        return failure;
+      }
     }
 
     /** The body broke off: what arrived is committed if it can be, and the failure says where it ends. */
     IOException broken(IOException broken) throws IOException, Superseded {
-      if (!check.pending() && start + written > committed) {
+      if (!check.pending()) {
         try {
-          commit();
+          awaitCheckpoint();
+          if (start + written > committed) {
+            commit();
+          }
         } catch (Superseded e) {
           superseded = true;
           throw e;
@@ -238,6 +313,13 @@ final class BodyWriter {
      * writer's.
      */
     void cutUncommitted() throws IOException {
+      if (inFlight != null) {
+        try {
+          awaitCheckpoint(); // the request already failed: this only learns what is committed
+        } catch (IOException | Superseded | RuntimeException alreadyFailing) {
+          superseded |= alreadyFailing instanceof Superseded;
+        }
+      }
       long keep = refused ? start : committed;
       if (!superseded && target.size() > keep) {
         target.truncate(keep);

@@ -49,6 +49,12 @@ final class LocalAppendTarget implements AppendTarget {
     channel.force(false);
   }
 
+  /** fdatasync flushes what was written before it; writes meanwhile only add to what is left dirty. */
+  @Override
+  public boolean syncsWhileWriting() {
+    return true;
+  }
+
   @Override
   public int read(ByteBuffer into, long position) throws IOException {
     return channel.read(into, position);

@@ -20,6 +20,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import me.desair.tus.server.exception.TusException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -209,6 +214,50 @@ class BodyWriterTest {
   }
 
   @Test
+  void aCheckpointSyncRunsBesideTheNextWritesAndTheOffsetWaitsForIt() throws Exception {
+    UploadRow row = create();
+    BodyWriter writer = new BodyWriter(offsets, true, CHECKPOINT, 256);
+    CountDownLatch release = new CountDownLatch(1);
+    try (CountingTarget target = new CountingTarget(LocalAppendTarget.open(files, row.id()));
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      target.syncsWhileWriting = true;
+      target.firstSyncHeld = release;
+      Future<Long> appended = threads.submit(() -> writer.append(
+          row, content.length, target, new StreamBodySource(new ByteArrayInputStream(content, 0, 3000), 256), BodyCheck.NONE, BodyWriter.HeadCheck.NONE));
+      // The first checkpoint's sync is held: the loop writes on to the second checkpoint, the offset stays.
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (target.size() < 2 * CHECKPOINT && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        assertThat(target.size()).isEqualTo(2 * CHECKPOINT);
+        assertThat(row(row).offset()).isZero();
+      } finally {
+        release.countDown();
+      }
+      assertThat(appended.get(10, TimeUnit.SECONDS)).isEqualTo(3000);
+      assertThat(target.forces).isEqualTo(3);
+    }
+    assertThat(row(row).offset()).isEqualTo(3000);
+    assertThat(stored(row)).isEqualTo(Arrays.copyOf(content, 3000));
+  }
+
+  @Test
+  void aCheckpointSyncFailingBesideTheWritesKeepsTheOffsetBelowIt() throws Exception {
+    UploadRow row = create();
+    BodyWriter writer = new BodyWriter(offsets, true, CHECKPOINT, 256);
+    // The first checkpoint's sync succeeds, the second fails while the loop writes on.
+    try (CountingTarget target = new CountingTarget(LocalAppendTarget.open(files, row.id()), 1)) {
+      target.syncsWhileWriting = true;
+      assertThatThrownBy(() -> writer.append(
+              row, content.length, target, new StreamBodySource(new ByteArrayInputStream(content, 0, 3000), 256), BodyCheck.NONE, BodyWriter.HeadCheck.NONE))
+          .isInstanceOfSatisfying(StorageFailure.class, e -> assertThat(e.committedOffset()).isEqualTo(CHECKPOINT));
+    }
+    assertThat(row(row).offset()).isEqualTo(CHECKPOINT);
+    assertThat(stored(row)).isEqualTo(Arrays.copyOf(content, CHECKPOINT));
+  }
+
+  @Test
   void buffersReceivedBeforeTheConnectionBreaksAreKept() throws Exception {
     UploadRow row = create();
     BodyWriter writer = new BodyWriter(offsets, false, CHECKPOINT, 256);
@@ -311,7 +360,10 @@ class BodyWriterTest {
     private final AppendTarget local;
     private final int syncs;
     int writes;
-    int forces;
+    volatile int forces;
+    boolean syncsWhileWriting;
+    /** When set, the first sync waits for it. */
+    CountDownLatch firstSyncHeld;
 
     CountingTarget(AppendTarget local) {
       this(local, Integer.MAX_VALUE);
@@ -348,7 +400,19 @@ class BodyWriterTest {
       if (forces++ >= syncs) {
         throw new IOException("Input/output error");
       }
+      if (forces == 1 && firstSyncHeld != null) {
+        try {
+          firstSyncHeld.await();
+        } catch (InterruptedException e) {
+          throw new java.io.InterruptedIOException();
+        }
+      }
       local.force();
+    }
+
+    @Override
+    public boolean syncsWhileWriting() {
+      return syncsWhileWriting;
     }
 
     @Override
