@@ -146,7 +146,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "tus.checkpoint",
           "UPLOADS_CHECKPOINT",
           "64MiB",
-          "Within one PATCH, make the offset durable every so many bytes (the most a crash makes a client re-send)");
+          "Within one PATCH, make the offset durable every so many bytes (a crash makes a client re-send at most twice this)");
   public static final ConfigOption ALLOWED_TYPES =
       new ConfigOption(
           "uploads.allowed-types",
