@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,6 +35,8 @@ public final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
   /** The highest {@code db/migration/V<n>__*.sql}; DatabaseSchemaTest checks it against the files. */
   static final int LATEST_MIGRATION = 8;
+  /** How long a request may queue for a connection while every one is alive and busy. */
+  static final Duration BUSY_POOL_LIMIT = Duration.ofSeconds(30);
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
   private final boolean embeddedH2;
@@ -45,7 +48,7 @@ public final class Database implements AutoCloseable {
 
   private Database(HikariDataSource dataSource, boolean embeddedH2) {
     this.dataSource = dataSource;
-    this.jdbi = Jdbi.create(dataSource);
+    this.jdbi = Jdbi.create(new BusyPoolWait(dataSource, BUSY_POOL_LIMIT));
     this.embeddedH2 = embeddedH2;
     this.h2File = embeddedH2
         ? Path.of(jdbi.withHandle(h -> h.createQuery("CALL DATABASE_PATH()").mapTo(String.class).one()) + ".mv.db")
@@ -80,7 +83,8 @@ public final class Database implements AutoCloseable {
     }
     hikari.setMaximumPoolSize(config.poolSize());
     hikari.setPoolName("uploads-db");
-    // A lost database should turn into a quick 503 for clients, not a 30 s wait per request.
+    // A lost database should turn into a quick 503 for clients, not a 30 s wait per request
+    // (a merely busy pool is waited for longer: BusyPoolWait).
     hikari.setConnectionTimeout(3_000);
     hikari.setValidationTimeout(2_000);
     if (meterRegistry != null) {
