@@ -47,7 +47,13 @@ public final class Main {
           .addKeyValue("replaced_by", old.replacement())
           .log("config.old_variable_ignored");
     }
-    UploadsApp app = UploadsApp.start(config, Clock.systemUTC());
+    UploadsApp app;
+    try {
+      app = UploadsApp.start(config, Clock.systemUTC());
+    } catch (Exception | Error e) {
+      flushLogs();
+      throw e;
+    }
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -55,14 +61,23 @@ public final class Main {
                   try {
                     app.close();
                   } catch (Exception e) {
+                    flushLogs();
                     System.err.println("shutdown: " + e);
                     Runtime.getRuntime().halt(1);
                   }
+                  flushLogs();
                   // A clean stop on SIGTERM is a success, not the JVM's default 143.
                   Runtime.getRuntime().halt(0);
                 },
                 "shutdown"));
     app.join();
+  }
+
+  /** Log lines are written by logback's AsyncAppender (logback.xml): stopping logback writes what is queued. */
+  static void flushLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+      logback.stop();
+    }
   }
 
   static String usage() {

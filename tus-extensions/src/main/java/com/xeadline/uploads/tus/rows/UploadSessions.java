@@ -14,10 +14,17 @@ import org.jdbi.v3.core.Jdbi;
 public final class UploadSessions {
 
   private final Jdbi jdbi;
+  /** For {@link #find}: a row by its id, outside any transaction (Database#lookups). */
+  private final Jdbi lookups;
   private final RequestRowCache cache = new RequestRowCache();
 
   public UploadSessions(Jdbi jdbi) {
+    this(jdbi, jdbi);
+  }
+
+  public UploadSessions(Jdbi jdbi, Jdbi lookups) {
     this.jdbi = jdbi;
+    this.lookups = lookups;
   }
 
   /**
@@ -51,7 +58,7 @@ public final class UploadSessions {
   }
 
   private Optional<UploadRow> select(String id) {
-    return jdbi.withHandle(
+    return lookups.withHandle(
         h ->
             h.createQuery("SELECT * FROM upload_sessions WHERE id = :id")
                 .bind("id", id)
