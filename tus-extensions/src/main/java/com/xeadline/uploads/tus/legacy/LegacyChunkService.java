@@ -12,7 +12,6 @@ import com.xeadline.uploads.tus.upload.UploadRules;
 import com.xeadline.uploads.tus.rows.UploadSessions;
 import com.xeadline.uploads.tus.rows.UploadStatus;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -177,7 +176,7 @@ public final class LegacyChunkService {
    * Stores one chunk (see {@link ChunkPlacement}). A chunk already stored (or being stored by a
    * parallel request) is read and dropped, and not counted again.
    */
-  public Chunk receive(String userId, String uploadId, Integer index, InputStream body)
+  public Chunk receive(String userId, String uploadId, Integer index, ChunkBody body)
       throws ApiProblem, IOException {
     UploadRow row = owned(userId, uploadId);
     if (!row.isChunked()) {
@@ -196,7 +195,7 @@ public final class LegacyChunkService {
           409, "Chunk being written", "Chunk " + index + " is being written by another request; retry shortly", List.of(), Map.of());
     }
     if (claim == ChunkRows.Claim.STORED) {
-      body.transferTo(java.io.OutputStream.nullOutputStream());
+      body.drain();
       return new Chunk(index, chunks.stored(uploadId));
     }
     boolean stored = false;
