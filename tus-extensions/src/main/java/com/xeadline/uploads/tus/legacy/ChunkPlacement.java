@@ -51,30 +51,35 @@ final class ChunkPlacement implements ChunkStore {
         Path spill = files.chunkPath(row.id(), index);
         try (FileChannel out = openSpill(spill)) {
           transfer(file, index * chunkSize, written, out);
-          long size = written + body.copyTo(out, written, maxChunkSize + 1 - written);
-          return new Placed(checkSize(row, size, body, out), false);
+          long size = checkSize(row, written + body.copyTo(out, written, maxChunkSize + 1 - written), body);
+          force(out);
+          return new Placed(size, false);
         }
       }
     }
     Path spill = files.chunkPath(row.id(), index);
     long size;
+    boolean inPlace = false;
     try (FileChannel out = openSpill(spill)) {
-      size = checkSize(row, body.copyTo(out, 0, maxChunkSize + 1), body, out);
-    }
-    OptionalLong candidate = impliedChunkSize(row, index, size);
-    if (candidate.isPresent()
-        && sessions.learnChunkSize(row.id(), candidate.getAsLong()) == candidate.getAsLong()) {
-      long position = index * candidate.getAsLong();
-      try (FileChannel in = FileChannel.open(spill, StandardOpenOption.READ);
-          FileChannel file = files.openForWrite(row.id())) {
-        file.position(position);
-        transfer(in, 0, size, file);
-        force(file);
+      size = checkSize(row, body.copyTo(out, 0, maxChunkSize + 1), body);
+      OptionalLong candidate = impliedChunkSize(row, index, size);
+      if (candidate.isPresent()
+          && sessions.learnChunkSize(row.id(), candidate.getAsLong()) == candidate.getAsLong()) {
+        try (FileChannel file = files.openForWrite(row.id())) {
+          file.position(index * candidate.getAsLong());
+          transfer(out, 0, size, file);
+          force(file);
+        }
+        inPlace = true;
+      } else {
+        force(out); // it stays in its own file until completion joins it
       }
-      Files.delete(spill);
-      return new Placed(size, true);
     }
-    return new Placed(size, false);
+    if (inPlace) {
+      // Never forced: deleted before the disk had to write it (its bytes are in place, forced).
+      Files.delete(spill);
+    }
+    return new Placed(size, inPlace);
   }
 
   @Override
@@ -166,8 +171,7 @@ final class ChunkPlacement implements ChunkStore {
   }
 
   /** The chunk's size, once its bytes are on disk; 400 when it is empty or over the limit. */
-  private long checkSize(UploadRow row, long size, ChunkBody body, FileChannel out)
-      throws IOException, ApiProblem {
+  private long checkSize(UploadRow row, long size, ChunkBody body) throws IOException, ApiProblem {
     if (size == 0) {
       throw ApiProblem.invalid(List.of(new UploadRules.Violation("chunk", "must not be empty")));
     }
@@ -175,7 +179,6 @@ final class ChunkPlacement implements ChunkStore {
     if (size > limit || !body.ended()) {
       throw ApiProblem.invalid(List.of(new UploadRules.Violation("chunk", "must be at most " + limit + " bytes")));
     }
-    force(out);
     return size;
   }
 

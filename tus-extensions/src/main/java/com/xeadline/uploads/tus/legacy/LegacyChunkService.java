@@ -213,7 +213,7 @@ public final class LegacyChunkService {
       }
     }
     List<ChunkRows.StoredChunk> all = chunks.storedChunks(uploadId);
-    sessions.recordChunks(uploadId, contiguousPrefix(uploadId, all), clock.instant(), clock.instant().plus(expiration));
+    sessions.recordChunks(uploadId, contiguousPrefix(row, all), clock.instant(), clock.instant().plus(expiration));
     log.atInfo()
         .addKeyValue("upload_id", uploadId)
         .addKeyValue("chunk_index", index)
@@ -246,8 +246,9 @@ public final class LegacyChunkService {
   }
 
   /** How many bytes from the start are in place in the upload's file: what tus sees as the offset. */
-  private long contiguousPrefix(String uploadId, List<ChunkRows.StoredChunk> all) {
-    UploadRow row = sessions.find(uploadId).orElseThrow();
+  private long contiguousPrefix(UploadRow read, List<ChunkRows.StoredChunk> all) {
+    // Read again only when this request may have taught the chunk size; it never changes after.
+    UploadRow row = read.chunkSize() != null ? read : sessions.find(read.id()).orElseThrow();
     long prefix = 0;
     for (int k = 0; k < all.size() && all.get(k).index() == k && all.get(k).inPlace() && row.chunkSize() != null; k++) {
       prefix += all.get(k).bytes();
