@@ -9,6 +9,7 @@ import com.xeadline.uploads.storage.StoredObject;
 import com.xeadline.uploads.server.auth.UploadGrants;
 import com.xeadline.uploads.tus.rows.UploadRow;
 import com.xeadline.uploads.tus.upload.UploadRules;
+import com.xeadline.uploads.tus.legacy.ChunkBody;
 import com.xeadline.uploads.tus.legacy.LegacyChunkService;
 import com.xeadline.uploads.tus.legacy.ApiProblem;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -35,6 +36,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
@@ -133,21 +135,22 @@ public final class StorageResource {
   }
 
   /**
-   * Parts are read in order; a chunk that arrives before the uploadId and chunkIndex fields is
-   * spilled to a scratch file (bounded by the chunk size limit) and moved to its place after.
+   * Parts are read in order, straight from Jetty's request content (not through Jersey's entity
+   * stream: the chunk goes from the connection's buffers to its file in large writes, as a tus
+   * PATCH body does); a chunk that arrives before the uploadId and chunkIndex fields is spilled
+   * to a scratch file (bounded by the chunk size limit) and moved to its place after.
    */
   @POST
   @Path("upload-chunk")
   @Consumes(MediaType.MULTIPART_FORM_DATA)
-  @Operation(summary = "Send one chunk (any order, in parallel; a retry is not counted twice)")
+  @Operation(
+      summary = "Send one chunk (any order, in parallel; a retry is not counted twice)",
+      requestBody = @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(implementation = Bodies.ChunkForm.class))))
   public Bodies.ChunkResponse uploadChunk(
-      @Parameter(hidden = true) @HeaderParam("Content-Type") String contentType,
-      @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(implementation = Bodies.ChunkForm.class)))
-          InputStream body,
-      @Context Request jetty)
+      @Parameter(hidden = true) @HeaderParam("Content-Type") String contentType, @Context Request jetty)
       throws ApiProblem, IOException {
     String user = AuthHandler.userOf(jetty);
-    MultipartReader reader = new MultipartReader(body, contentType);
+    MultipartReader reader = new MultipartReader(jetty, contentType);
     String uploadId = null;
     String chunkIndex = null;
     java.nio.file.Path spilled = null;
@@ -162,12 +165,12 @@ public final class StorageResource {
               throw ApiProblem.invalid(List.of(new UploadRules.Violation("chunk", "must be sent once")));
             }
             if (uploadId != null && chunkIndex != null) {
-              result = chunked.receive(user, uploadId, index(chunkIndex), part.body());
+              result = chunked.receive(user, uploadId, index(chunkIndex), new ChunkBody(part.body()));
             } else {
-              spilled = spill(part.body());
+              spilled = spill(new ChunkBody(part.body()));
             }
           }
-          default -> part.body().transferTo(OutputStream.nullOutputStream());
+          default -> part.body().drain();
         }
       }
       if (result == null) {
@@ -175,10 +178,11 @@ public final class StorageResource {
           throw ApiProblem.invalid(missing(uploadId, chunkIndex, spilled));
         }
         try (InputStream in = Files.newInputStream(spilled)) {
-          result = chunked.receive(user, uploadId, index(chunkIndex), in);
+          result = chunked.receive(user, uploadId, index(chunkIndex), ChunkBody.of(in));
         }
       }
     } finally {
+      reader.close();
       if (spilled != null) {
         Files.deleteIfExists(spilled);
       }
@@ -201,18 +205,12 @@ public final class StorageResource {
     return violations;
   }
 
-  private java.nio.file.Path spill(InputStream chunk) throws IOException, ApiProblem {
+  private java.nio.file.Path spill(ChunkBody chunk) throws IOException, ApiProblem {
     java.nio.file.Path file = Files.createTempFile(spillDir, "chunk-", ".part");
-    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
-      byte[] buffer = new byte[64 * 1024];
-      long total = 0;
-      for (int n; (n = chunk.read(buffer)) >= 0; ) {
-        total += n;
-        if (total > maxChunkSize) {
-          throw ApiProblem.invalid(
-              List.of(new UploadRules.Violation("chunk", "must be at most " + maxChunkSize + " bytes")));
-        }
-        out.write(buffer, 0, n);
+    try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      if (chunk.copyTo(out, 0, maxChunkSize + 1) > maxChunkSize) {
+        throw ApiProblem.invalid(
+            List.of(new UploadRules.Violation("chunk", "must be at most " + maxChunkSize + " bytes")));
       }
     } catch (IOException | ApiProblem | RuntimeException e) {
       Files.deleteIfExists(file);
@@ -222,7 +220,7 @@ public final class StorageResource {
   }
 
   private static String field(MultipartReader.Part part) throws IOException, ApiProblem {
-    byte[] value = part.body().readNBytes(1025);
+    byte[] value = part.body().read(1024);
     if (value.length > 1024) {
       throw ApiProblem.invalid(List.of(new UploadRules.Violation(part.name(), "is too long")));
     }

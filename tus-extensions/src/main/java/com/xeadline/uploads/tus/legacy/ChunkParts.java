@@ -6,9 +6,10 @@ import com.xeadline.uploads.tus.rows.UploadRow;
 import com.xeadline.uploads.tus.upload.UploadRules;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,13 +32,13 @@ final class ChunkParts implements ChunkStore {
   }
 
   @Override
-  public Placed place(UploadRow row, int index, InputStream body) throws IOException, ApiProblem {
+  public Placed place(UploadRow row, int index, ChunkBody body) throws IOException, ApiProblem {
     long limit = Math.min(maxChunkSize, row.length());
     Path spool = Files.createTempFile(Files.createDirectories(spoolDir), row.id() + "-" + index + "-", ".chunk");
     try {
       long size;
-      try (OutputStream out = Files.newOutputStream(spool)) {
-        size = copy(body, out, limit + 1);
+      try (FileChannel out = FileChannel.open(spool, StandardOpenOption.WRITE)) {
+        size = body.copyTo(out, 0, limit + 1);
       }
       if (size == 0) {
         throw ApiProblem.invalid(List.of(new UploadRules.Violation("chunk", "must not be empty")));
@@ -54,20 +55,6 @@ final class ChunkParts implements ChunkStore {
     } finally {
       Files.deleteIfExists(spool);
     }
-  }
-
-  private static long copy(InputStream in, OutputStream out, long max) throws IOException {
-    byte[] buffer = new byte[64 * 1024];
-    long copied = 0;
-    while (copied < max) {
-      int n = in.read(buffer, 0, (int) Math.min(buffer.length, max - copied));
-      if (n < 0) {
-        break;
-      }
-      out.write(buffer, 0, n);
-      copied += n;
-    }
-    return copied;
   }
 
   @Override

@@ -23,9 +23,6 @@ import java.util.OptionalLong;
  * it is moved to its place when it teaches the fixed size, or else joined in at completion.
  */
 final class ChunkPlacement implements ChunkStore {
-  /** As the tus append's: a read returns at most a few tens of KiB, more is memory per chunk in flight. */
-  private static final int BUFFER = 64 * 1024;
-
   private final UploadFiles files;
   private final UploadSessions sessions;
   private final long maxChunkSize;
@@ -39,15 +36,14 @@ final class ChunkPlacement implements ChunkStore {
   }
 
   @Override
-  public Placed place(UploadRow row, int index, InputStream body) throws IOException, ApiProblem {
+  public Placed place(UploadRow row, int index, ChunkBody body) throws IOException, ApiProblem {
     Long chunkSize = row.chunkSize();
     long expected = chunkSize == null ? 0 : expectedSize(row, index, chunkSize);
     if (expected > 0) {
       long written;
       try (FileChannel file = files.openForWrite(row.id())) {
-        written = copy(body, file, index * chunkSize, expected);
-        int next = body.read();
-        if (written == expected && next < 0) {
+        written = body.copyTo(file, index * chunkSize, expected);
+        if (written == expected && body.ended()) {
           force(file);
           return new Placed(expected, true);
         }
@@ -55,34 +51,35 @@ final class ChunkPlacement implements ChunkStore {
         Path spill = files.chunkPath(row.id(), index);
         try (FileChannel out = openSpill(spill)) {
           transfer(file, index * chunkSize, written, out);
-          long size = written;
-          if (next >= 0) {
-            out.write(ByteBuffer.wrap(new byte[] {(byte) next}));
-            size += 1 + copy(body, out, written + 1, maxChunkSize - written);
-          }
-          return new Placed(checkSize(row, size, body, out), false);
+          long size = checkSize(row, written + body.copyTo(out, written, maxChunkSize + 1 - written), body);
+          force(out);
+          return new Placed(size, false);
         }
       }
     }
     Path spill = files.chunkPath(row.id(), index);
     long size;
+    boolean inPlace = false;
     try (FileChannel out = openSpill(spill)) {
-      size = checkSize(row, copy(body, out, 0, maxChunkSize), body, out);
-    }
-    OptionalLong candidate = impliedChunkSize(row, index, size);
-    if (candidate.isPresent()
-        && sessions.learnChunkSize(row.id(), candidate.getAsLong()) == candidate.getAsLong()) {
-      long position = index * candidate.getAsLong();
-      try (FileChannel in = FileChannel.open(spill, StandardOpenOption.READ);
-          FileChannel file = files.openForWrite(row.id())) {
-        file.position(position);
-        transfer(in, 0, size, file);
-        force(file);
+      size = checkSize(row, body.copyTo(out, 0, maxChunkSize + 1), body);
+      OptionalLong candidate = impliedChunkSize(row, index, size);
+      if (candidate.isPresent()
+          && sessions.learnChunkSize(row.id(), candidate.getAsLong()) == candidate.getAsLong()) {
+        try (FileChannel file = files.openForWrite(row.id())) {
+          file.position(index * candidate.getAsLong());
+          transfer(out, 0, size, file);
+          force(file);
+        }
+        inPlace = true;
+      } else {
+        force(out); // it stays in its own file until completion joins it
       }
-      Files.delete(spill);
-      return new Placed(size, true);
     }
-    return new Placed(size, false);
+    if (inPlace) {
+      // Never forced: deleted before the disk had to write it (its bytes are in place, forced).
+      Files.delete(spill);
+    }
+    return new Placed(size, inPlace);
   }
 
   @Override
@@ -173,36 +170,16 @@ final class ChunkPlacement implements ChunkStore {
         : OptionalLong.empty();
   }
 
-  private long checkSize(UploadRow row, long size, InputStream body, FileChannel out)
-      throws IOException, ApiProblem {
+  /** The chunk's size, once its bytes are on disk; 400 when it is empty or over the limit. */
+  private long checkSize(UploadRow row, long size, ChunkBody body) throws IOException, ApiProblem {
     if (size == 0) {
       throw ApiProblem.invalid(List.of(new UploadRules.Violation("chunk", "must not be empty")));
     }
     long limit = Math.min(maxChunkSize, row.length());
-    if (size > limit || body.read() >= 0) {
+    if (size > limit || !body.ended()) {
       throw ApiProblem.invalid(List.of(new UploadRules.Violation("chunk", "must be at most " + limit + " bytes")));
     }
-    force(out);
     return size;
-  }
-
-  /** Copies up to {@code max} bytes of {@code in} to {@code out} at {@code position}; answers how many. */
-  private static long copy(InputStream in, FileChannel out, long position, long max) throws IOException {
-    byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(1, max + 1))];
-    ByteBuffer direct = ByteBuffer.allocateDirect(buffer.length);
-    long written = 0;
-    while (written < max) {
-      int n = in.read(buffer, 0, (int) Math.min(buffer.length, max - written));
-      if (n < 0) {
-        break;
-      }
-      direct.clear();
-      direct.put(buffer, 0, n).flip();
-      while (direct.hasRemaining()) {
-        written += out.write(direct, position + written);
-      }
-    }
-    return written;
   }
 
   /** A kernel-side copy (sendfile / copy_file_range) of {@code count} bytes from {@code position}. */

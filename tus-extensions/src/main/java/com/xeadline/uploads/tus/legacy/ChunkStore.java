@@ -5,7 +5,6 @@ import com.xeadline.uploads.tus.upload.UploadFiles;
 import com.xeadline.uploads.tus.rows.UploadRow;
 import com.xeadline.uploads.tus.rows.UploadSessions;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -27,7 +26,7 @@ public interface ChunkStore {
   }
 
   /** Stores chunk {@code index} (the caller holds its claim); refuses an empty or oversized one. */
-  Placed place(UploadRow row, int index, InputStream body) throws IOException, ApiProblem;
+  Placed place(UploadRow row, int index, ChunkBody body) throws IOException, ApiProblem;
 
   /** The first bytes of a stored chunk (for the content check of chunk 0). */
   byte[] head(UploadRow row, int index, Placed placed, int max) throws IOException;

@@ -12,7 +12,6 @@ import com.xeadline.uploads.tus.upload.UploadRules;
 import com.xeadline.uploads.tus.rows.UploadSessions;
 import com.xeadline.uploads.tus.rows.UploadStatus;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -177,7 +176,7 @@ public final class LegacyChunkService {
    * Stores one chunk (see {@link ChunkPlacement}). A chunk already stored (or being stored by a
    * parallel request) is read and dropped, and not counted again.
    */
-  public Chunk receive(String userId, String uploadId, Integer index, InputStream body)
+  public Chunk receive(String userId, String uploadId, Integer index, ChunkBody body)
       throws ApiProblem, IOException {
     UploadRow row = owned(userId, uploadId);
     if (!row.isChunked()) {
@@ -196,7 +195,7 @@ public final class LegacyChunkService {
           409, "Chunk being written", "Chunk " + index + " is being written by another request; retry shortly", List.of(), Map.of());
     }
     if (claim == ChunkRows.Claim.STORED) {
-      body.transferTo(java.io.OutputStream.nullOutputStream());
+      body.drain();
       return new Chunk(index, chunks.stored(uploadId));
     }
     boolean stored = false;
@@ -214,7 +213,7 @@ public final class LegacyChunkService {
       }
     }
     List<ChunkRows.StoredChunk> all = chunks.storedChunks(uploadId);
-    sessions.recordChunks(uploadId, contiguousPrefix(uploadId, all), clock.instant(), clock.instant().plus(expiration));
+    sessions.recordChunks(uploadId, contiguousPrefix(row, all), clock.instant(), clock.instant().plus(expiration));
     log.atInfo()
         .addKeyValue("upload_id", uploadId)
         .addKeyValue("chunk_index", index)
@@ -247,8 +246,9 @@ public final class LegacyChunkService {
   }
 
   /** How many bytes from the start are in place in the upload's file: what tus sees as the offset. */
-  private long contiguousPrefix(String uploadId, List<ChunkRows.StoredChunk> all) {
-    UploadRow row = sessions.find(uploadId).orElseThrow();
+  private long contiguousPrefix(UploadRow read, List<ChunkRows.StoredChunk> all) {
+    // Read again only when this request may have taught the chunk size; it never changes after.
+    UploadRow row = read.chunkSize() != null ? read : sessions.find(read.id()).orElseThrow();
     long prefix = 0;
     for (int k = 0; k < all.size() && all.get(k).index() == k && all.get(k).inPlace() && row.chunkSize() != null; k++) {
       prefix += all.get(k).bytes();
