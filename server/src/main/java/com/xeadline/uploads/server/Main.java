@@ -47,21 +47,29 @@ public final class Main {
           .addKeyValue("replaced_by", old.replacement())
           .log("config.old_variable_ignored");
     }
-    UploadsApp app = UploadsApp.start(config, Clock.systemUTC());
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    app.close();
-                  } catch (Exception e) {
-                    System.err.println("shutdown: " + e);
-                    Runtime.getRuntime().halt(1);
-                  }
-                  // A clean stop on SIGTERM is a success, not the JVM's default 143.
-                  Runtime.getRuntime().halt(0);
-                },
-                "shutdown"));
+    // The port answers from here on; the rest of the server is made in the background.
+    UploadsApp app = UploadsApp.begin(config, Clock.systemUTC(), () -> UploadsApp.storageProviders(config));
+    Thread shutdown =
+        new Thread(
+            () -> {
+              try {
+                app.close(); // a start under way finishes first; the database closes last
+              } catch (Exception e) {
+                System.err.println("shutdown: " + e);
+                Runtime.getRuntime().halt(1);
+              }
+              // A clean stop on SIGTERM is a success, not the JVM's default 143.
+              Runtime.getRuntime().halt(0);
+            },
+            "shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
+    try {
+      app.awaitReady();
+    } catch (Exception e) {
+      // A failed start is a failure (exit 1), not the clean stop the hook reports.
+      Runtime.getRuntime().removeShutdownHook(shutdown);
+      throw e;
+    }
     app.join();
   }
 
