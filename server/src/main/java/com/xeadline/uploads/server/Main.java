@@ -15,6 +15,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    StartupPhases phases = new StartupPhases();
     List<String> arguments = List.of(args);
     if (!arguments.isEmpty() && arguments.get(0).equals("upload")) {
       System.exit(new UploadCommand(System.out, System.err).run(arguments.subList(1, arguments.size())));
@@ -48,7 +49,8 @@ public final class Main {
           .log("config.old_variable_ignored");
     }
     // The port answers from here on; the rest of the server is made in the background.
-    UploadsApp app = UploadsApp.begin(config, Clock.systemUTC(), () -> UploadsApp.storageProviders(config));
+    phases.end("config");
+    UploadsApp app = UploadsApp.begin(config, Clock.systemUTC(), () -> UploadsApp.storageProviders(config), phases);
     Thread shutdown =
         new Thread(
             () -> {

@@ -1,7 +1,6 @@
 package com.xeadline.uploads.server;
 
-import java.time.Duration;
-import java.time.Instant;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,13 +12,12 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The millis of each start-up phase, for the one {@code server.started} line: {@code ms_jvm} from
- * the process's start to the composition root, then each phase of the main sequence, each section
- * run beside it ({@link Forks}), and {@code ms_total} from the process's start to the open gate.
+ * the JVM's start to {@code main}, then each phase of the main sequence, each section
+ * run beside it ({@link Forks}), and {@code ms_total} from the JVM's start to the open gate.
  */
 final class StartupPhases {
   private final long origin = System.nanoTime();
-  private final long jvmMillis =
-      ProcessHandle.current().info().startInstant().map(t -> Duration.between(t, Instant.now()).toMillis()).orElse(-1L);
+  private final long originWall = System.currentTimeMillis();
   private final Map<String, Long> millis = new LinkedHashMap<>();
   private long last = origin;
   private long openedAt;
@@ -39,6 +37,8 @@ final class StartupPhases {
   }
 
   synchronized void addTo(LoggingEventBuilder line) {
+    // Read only now: java.management is not loaded on the way to the first answer.
+    long jvmMillis = originWall - ManagementFactory.getRuntimeMXBean().getStartTime();
     line.addKeyValue("ms_jvm", jvmMillis);
     millis.forEach((phase, ms) -> line.addKeyValue("ms_" + phase, ms));
     line.addKeyValue("ms_total", jvmMillis + ((openedAt == 0 ? System.nanoTime() : openedAt) - origin) / 1_000_000);

@@ -59,12 +59,12 @@ public final class UploadsApp implements AutoCloseable {
 
   /** Starts and returns once every part is up and requests are served (tests, tools). */
   public static UploadsApp start(UploadsConfig config, Clock clock) throws Exception {
-    return started(begin(config, clock, () -> storageProviders(config)));
+    return started(begin(config, clock, () -> storageProviders(config), new StartupPhases()));
   }
 
   /** As {@link #start(UploadsConfig, Clock)}, with the storage providers given (tests). */
   public static UploadsApp start(UploadsConfig config, Clock clock, StorageProviders providers) throws Exception {
-    return started(begin(config, clock, () -> providers));
+    return started(begin(config, clock, () -> providers, new StartupPhases()));
   }
 
   private static UploadsApp started(UploadsApp app) throws Exception {
@@ -78,9 +78,10 @@ public final class UploadsApp implements AutoCloseable {
    * background threads; {@link #awaitReady} waits for them. {@code providers} is called there too
    * (a cloud provider's client is slow to make).
    */
-  static UploadsApp begin(UploadsConfig config, Clock clock, Callable<StorageProviders> providers) throws Exception {
-    StartupPhases phases = new StartupPhases();
+  static UploadsApp begin(UploadsConfig config, Clock clock, Callable<StorageProviders> providers, StartupPhases phases)
+      throws Exception {
     prepare(config);
+    phases.end("logging");
     StartupGate gate = new StartupGate(new TusDiscovery(config.tus().maxSize()), config.server().startWait());
     Server server = HttpServerFactory.create(config, gate);
     server.start();
