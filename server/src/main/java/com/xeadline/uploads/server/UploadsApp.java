@@ -126,6 +126,7 @@ public final class UploadsApp implements AutoCloseable {
         forks.fork("video_tools", () -> VideoTools.resolve(config.video(), config.storage().dataDir()));
     Database database = null;
     try {
+      prepareInBackground(config);
       PrometheusMeterRegistry metrics = meterRegistry(config.cluster().nodeId());
       phases.end("metrics");
       database = Database.open(config.database(), metrics);
@@ -171,13 +172,25 @@ public final class UploadsApp implements AutoCloseable {
     line.log("server.started");
   }
 
-  /** Logging routes and the node's name, the data directory, the open-auth warning. */
+  /** The node's name in every log line, the data directory. */
   private static void prepare(UploadsConfig config) throws IOException {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+      logback.putProperty("node", config.cluster().nodeId());
+    }
+    Files.createDirectories(config.storage().dataDir());
+  }
+
+  /** Off the way to the bound port: java.util.logging's set-up, the open-auth warning. */
+  private static void prepareInBackground(UploadsConfig config) {
     // Jersey logs through java.util.logging: route it to the same JSON lines.
     if (!SLF4JBridgeHandler.isInstalled()) {
       SLF4JBridgeHandler.removeHandlersForRootLogger();
       SLF4JBridgeHandler.install();
     }
+    if (config.auth().open()) {
+      log.atWarn().log("auth.mode=none: anyone who reaches this server can upload, read and delete");
+    }
+  }
     Files.createDirectories(config.storage().dataDir());
     if (config.auth().open()) {
       log.atWarn().log("auth.mode=none: anyone who reaches this server can upload, read and delete");
