@@ -128,6 +128,7 @@ public final class UploadsApp implements AutoCloseable {
     try {
       prepareInBackground(config);
       PrometheusMeterRegistry metrics = meterRegistry(config.cluster().nodeId());
+      StartupPhases.Fork<Void> jvmMetrics = forks.fork("jvm_metrics", () -> bindJvmMetrics(metrics));
       phases.end("metrics");
       database = Database.open(config.database(), metrics);
       phases.end("database");
@@ -142,6 +143,7 @@ public final class UploadsApp implements AutoCloseable {
       Handler routes = parts.routes();
       phases.end("routes");
       repair.join();
+      jvmMetrics.join();
       gate.open(routes);
       phases.end("open");
       JettyConnectionMetrics.addToAllConnectors(server, metrics);
@@ -191,24 +193,21 @@ public final class UploadsApp implements AutoCloseable {
       log.atWarn().log("auth.mode=none: anyone who reaches this server can upload, read and delete");
     }
   }
-    Files.createDirectories(config.storage().dataDir());
-    if (config.auth().open()) {
-      log.atWarn().log("auth.mode=none: anyone who reaches this server can upload, read and delete");
-    }
-    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
-      logback.putProperty("node", config.cluster().nodeId());
-    }
-  }
 
   private static PrometheusMeterRegistry meterRegistry(String node) {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     metrics.config().commonTags("node", node);
+    return metrics;
+  }
+
+  /** The JVM's own meters (java.management): made beside the rest of the start. */
+  private static Void bindJvmMetrics(PrometheusMeterRegistry metrics) {
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmGcMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
     new UptimeMetrics().bindTo(metrics);
-    return metrics;
+    return null;
   }
 
   /** The periodic cleanup job, forgetting idle rate-limit buckets, retrying failed publishes. */
