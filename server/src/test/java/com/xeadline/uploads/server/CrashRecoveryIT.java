@@ -140,9 +140,12 @@ class CrashRecoveryIT {
           HttpRequest.newBuilder(base.resolve("/files/")).header("Tus-Resumable", "1.0.0").header("Upload-Length", "1")
               .POST(HttpRequest.BodyPublishers.noBody()).build(),
           HttpResponse.BodyHandlers.ofString());
-      Thread.sleep(500);
-      assertThat(head).as("HEAD answered during the repair").isNotDone();
-      assertThat(creation).as("POST answered during the repair").isNotDone();
+      // Long enough for the rest of the start (the routes, the JSON API) to be done meanwhile.
+      for (int i = 0; i < 50; i++) {
+        Thread.sleep(100);
+        assertThat(head).as("HEAD answered during the repair").isNotDone();
+        assertThat(creation).as("POST answered during the repair").isNotDone();
+      }
 
       gated.release();
       assertThat(head.get(60, TimeUnit.SECONDS).headers().firstValue("Upload-Offset")).hasValue(Integer.toString(source.length));
