@@ -8,11 +8,15 @@ aot_cache_flags() {
   local jar="$1"; shift
   AOT_FLAGS=()
   [ "${UPLOADS_AOT:-on}" = off ] && return 0
-  local major
-  major="$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1)"
+  # The JDK's version and home from its release file, as scripts/java-env.sh reads it (no JVM start).
+  local major jdk key cache
+  major="$(java_major "$JAVA_HOME")"
   [ "${major:-0}" -ge 25 ] || return 0
-  local jdk key cache
-  jdk="$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.vm.version|java.home/ {printf "%s", $2}' | cksum | cut -d' ' -f1)"
+  if [ -f "$JAVA_HOME/release" ]; then
+    jdk="$( { grep -E '^(JAVA_RUNTIME_VERSION|IMPLEMENTOR_VERSION|JVM_VERSION)=' "$JAVA_HOME/release"; readlink -f "$JAVA_HOME"; } | cksum | cut -d' ' -f1)"
+  else
+    jdk="$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.vm.version|java.home/ {printf "%s", $2}' | cksum | cut -d' ' -f1)"
+  fi
   key="$(stat -c '%s-%Y' "$jar")-$jdk"
   cache="$(dirname "$jar")/aot/$(basename "$jar" .jar)-$key.aot"
   if [ ! -f "$cache" ]; then

@@ -27,6 +27,12 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "UPLOADS_HEADER_TIMEOUT",
           "10s",
           "A new connection whose request line and headers have not all arrived this long after it opened is closed (slow-header clients), whatever it trickles");
+  public static final ConfigOption START_WAIT =
+      new ConfigOption(
+          "server.start-wait",
+          "UPLOADS_START_WAIT",
+          "30s",
+          "While the server is starting (the port answers at once), how long a request that needs the rest waits for it before a 503 with Retry-After");
   public static final ConfigOption MIN_BODY_RATE =
       new ConfigOption(
           "server.min-body-rate",
@@ -314,6 +320,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           PORT,
           IDLE_TIMEOUT,
           HEADER_TIMEOUT,
+          START_WAIT,
           MIN_BODY_RATE,
           TRUST_PROXY,
           BENCH_ENDPOINT,

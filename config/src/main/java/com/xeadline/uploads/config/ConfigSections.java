@@ -21,7 +21,8 @@ final class ConfigSections {
             v.get(ConfigOption.TRUST_PROXY, ConfigValues::parseBoolean, false),
             v.get(ConfigOption.BENCH_ENDPOINT, ConfigValues::parseBoolean, false),
             v.positiveDuration(ConfigOption.SHUTDOWN_TIMEOUT),
-            v.get(ConfigOption.MIN_FREE_SPACE, ConfigValues::parseSize, 512L << 20));
+            v.get(ConfigOption.MIN_FREE_SPACE, ConfigValues::parseSize, 512L << 20),
+            v.positiveDuration(ConfigOption.START_WAIT));
   }
 
   /** storage.*: where uploads and finals live. */

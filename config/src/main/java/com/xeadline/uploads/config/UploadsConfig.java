@@ -30,7 +30,8 @@ public record UploadsConfig(
       boolean trustProxy,
       boolean benchEndpoint,
       Duration shutdownTimeout,
-      long minFreeSpace) {}
+      long minFreeSpace,
+      Duration startWait) {}
 
   /**
    * {@code dataDir} holds everything the server keeps; {@code uploadDir} the bytes of uploads in

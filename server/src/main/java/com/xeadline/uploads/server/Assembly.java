@@ -151,11 +151,10 @@ final class Assembly {
   }
 
   /** What happens once an upload holds all its bytes (and before one is created): listeners and jobs. */
-  void afterFinish() throws IOException {
+  void afterFinish(VideoTools videoTools) throws IOException {
     concatenation = new FileConcatenation(storage, locks);
     publisher = new FinalsPublisher(storage, providers);
     UploadMetrics uploadMetrics = new UploadMetrics(metrics);
-    VideoTools videoTools = VideoTools.resolve(config.video(), config.storage().dataDir());
     videos = new VideoMetadataStore(database.jdbi());
     jobs = new JobQueue(database.jdbi());
     java.nio.file.Path jobsDir = config.storage().dataDir().resolve("tmp").resolve("jobs");

@@ -15,6 +15,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    StartupPhases phases = new StartupPhases();
     List<String> arguments = List.of(args);
     if (!arguments.isEmpty() && arguments.get(0).equals("upload")) {
       System.exit(new UploadCommand(System.out, System.err).run(arguments.subList(1, arguments.size())));
@@ -47,29 +48,39 @@ public final class Main {
           .addKeyValue("replaced_by", old.replacement())
           .log("config.old_variable_ignored");
     }
+    // The port answers from here on; the rest of the server is made in the background.
+    phases.end("config");
     UploadsApp app;
     try {
-      app = UploadsApp.start(config, Clock.systemUTC());
+      app = UploadsApp.begin(config, Clock.systemUTC(), () -> UploadsApp.storageProviders(config), phases);
     } catch (Exception | Error e) {
       flushLogs();
       throw e;
     }
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    app.close();
-                  } catch (Exception e) {
-                    flushLogs();
-                    System.err.println("shutdown: " + e);
-                    Runtime.getRuntime().halt(1);
-                  }
-                  flushLogs();
-                  // A clean stop on SIGTERM is a success, not the JVM's default 143.
-                  Runtime.getRuntime().halt(0);
-                },
-                "shutdown"));
+    Thread shutdown =
+        new Thread(
+            () -> {
+              try {
+                app.close(); // a start under way finishes first; the database closes last
+              } catch (Exception e) {
+                flushLogs();
+                System.err.println("shutdown: " + e);
+                Runtime.getRuntime().halt(1);
+              }
+              flushLogs();
+              // A clean stop on SIGTERM is a success, not the JVM's default 143.
+              Runtime.getRuntime().halt(0);
+            },
+            "shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
+    try {
+      app.awaitReady();
+    } catch (Exception | Error e) {
+      // A failed start is a failure (exit 1), not the clean stop the hook reports.
+      Runtime.getRuntime().removeShutdownHook(shutdown);
+      flushLogs();
+      throw e;
+    }
     app.join();
   }
 

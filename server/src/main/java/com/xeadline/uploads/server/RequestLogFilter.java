@@ -25,8 +25,7 @@ final class RequestLogFilter extends HttpFilter {
   @Override
   protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    String incoming = request.getHeader("X-Request-Id");
-    String id = incoming != null && SANE_ID.matcher(incoming).matches() ? incoming : UUID.randomUUID().toString();
+    String id = requestId(request.getHeader("X-Request-Id"));
     long start = System.nanoTime();
     MDC.put("request_id", id);
     response.setHeader("X-Request-Id", id);
@@ -44,15 +43,25 @@ final class RequestLogFilter extends HttpFilter {
         response.getOutputStream().write(body);
       }
     } finally {
-      log.atInfo()
-          .addKeyValue("method", request.getMethod())
-          .addKeyValue("path", request.getRequestURI())
-          .addKeyValue("status", loggedStatus(request, response))
-          .addKeyValue("millis", (System.nanoTime() - start) / 1_000_000)
-          .addKeyValue("remote", request.getRemoteAddr())
-          .log("http.request");
+      logLine(request.getMethod(), request.getRequestURI(), loggedStatus(request, response), start, request.getRemoteAddr());
       MDC.remove("request_id");
     }
+  }
+
+  /** The caller's X-Request-Id when it looks sane, else a new one. */
+  static String requestId(String incoming) {
+    return incoming != null && SANE_ID.matcher(incoming).matches() ? incoming : UUID.randomUUID().toString();
+  }
+
+  /** The one line per request (also written by {@link StartupGate} for what it answers itself). */
+  static void logLine(String method, String path, Object status, long startNanos, String remote) {
+    log.atInfo()
+        .addKeyValue("method", method)
+        .addKeyValue("path", path)
+        .addKeyValue("status", status)
+        .addKeyValue("millis", (System.nanoTime() - startNanos) / 1_000_000)
+        .addKeyValue("remote", remote)
+        .log("http.request");
   }
 
   /** What the client got: a request whose answer never reached it is not logged as the status set. */

@@ -25,9 +25,15 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import com.xeadline.uploads.server.video.VideoTools;
+import com.xeadline.uploads.tus.protocol.TusDiscovery;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
@@ -39,82 +45,169 @@ public final class UploadsApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UploadsApp.class);
   static final String UPLOAD_PATH = "/files";
 
-  private final Database database;
   private final Server server;
-  private final ScheduledExecutorService housekeeping;
-  private final JobWorkers workers;
-  private final UploadLocks locks;
+  private final StartupGate gate;
+  private final CompletableFuture<Running> running = new CompletableFuture<>();
 
-  private UploadsApp(
-      Database database, Server server, ScheduledExecutorService housekeeping, JobWorkers workers, UploadLocks locks) {
-    this.locks = locks;
-    this.database = database;
+  /** What the background start made, closed in reverse order. */
+  private record Running(Database database, ScheduledExecutorService housekeeping, JobWorkers workers, UploadLocks locks) {}
+
+  private UploadsApp(Server server, StartupGate gate) {
     this.server = server;
-    this.housekeeping = housekeeping;
-    this.workers = workers;
+    this.gate = gate;
   }
 
+  /** Starts and returns once every part is up and requests are served (tests, tools). */
   public static UploadsApp start(UploadsConfig config, Clock clock) throws Exception {
-    return start(config, clock, storageProviders(config));
+    return started(begin(config, clock, () -> storageProviders(config), new StartupPhases()));
   }
 
   /** As {@link #start(UploadsConfig, Clock)}, with the storage providers given (tests). */
   public static UploadsApp start(UploadsConfig config, Clock clock, StorageProviders providers) throws Exception {
+    return started(begin(config, clock, () -> providers, new StartupPhases()));
+  }
+
+  private static UploadsApp started(UploadsApp app) throws Exception {
+    app.awaitReady();
+    return app;
+  }
+
+  /**
+   * Binds the port and returns at once: tus discovery and /livez are answered from then on (see
+   * {@link StartupGate}) while the database, the start-up repair and the routes are made on
+   * background threads; {@link #awaitReady} waits for them. {@code providers} is called there too
+   * (a cloud provider's client is slow to make).
+   */
+  static UploadsApp begin(UploadsConfig config, Clock clock, Callable<StorageProviders> providers, StartupPhases phases)
+      throws Exception {
     prepare(config);
-    PrometheusMeterRegistry metrics = meterRegistry(config.cluster().nodeId());
-    Database database = Database.open(config.database(), metrics);
+    phases.end("logging");
+    StartupGate gate = new StartupGate(new TusDiscovery(config.tus().maxSize()), config.server().startWait());
+    Server server = HttpServerFactory.create(config, gate);
+    server.start();
+    phases.end("http");
+    UploadsApp app = new UploadsApp(server, gate);
+    // Platform threads: the requests answered meanwhile run on virtual threads, whose two carriers
+    // (one per core) these CPU-bound sections would otherwise hold.
+    Thread.ofPlatform().name("startup").start(() -> {
+      try {
+        app.running.complete(build(config, clock, providers, server, gate, phases));
+      } catch (Throwable e) {
+        app.running.completeExceptionally(e);
+      }
+    });
+    return app;
+  }
+
+  /** Waits for the background start; on its failure stops the server and throws what failed. */
+  public void awaitReady() throws Exception {
     try {
-      Assembly parts = new Assembly(config, clock, providers, metrics, database);
-      parts.uploads();
-      parts.afterFinish();
-      parts.repairAtStart();
-      Server server = HttpServerFactory.create(config, parts.routes());
-      server.start();
-      JettyConnectionMetrics.addToAllConnectors(server, metrics);
-      ScheduledExecutorService housekeeping = scheduleHousekeeping(config, clock, parts);
-      parts.workers.start();
-      UploadsApp app = new UploadsApp(database, server, housekeeping, parts.workers, parts.locks);
-      log.atInfo()
-          .addKeyValue("url", app.baseUri().resolve(UPLOAD_PATH + "/").toString())
-          .addKeyValue("data_dir", config.storage().dataDir().toString())
-          .addKeyValue("upload_dir", config.storage().uploadDir().toString())
-          .addKeyValue("database", config.database().isPostgres() ? "postgresql" : "h2")
-          .addKeyValue("node", config.cluster().nodeId())
-          .addKeyValue("max_size", config.tus().maxSize())
-          .addKeyValue("upload_page", parts.page.hasUploader() ? "built" : "missing: build with Node.js and npm to enable it")
-          .log("Xeadline Uploads listening on {}files/ with data in {}", app.baseUri(), config.storage().dataDir());
-      return app;
-    } catch (Exception e) {
-      database.close();
+      running.get();
+    } catch (ExecutionException e) {
+      server.stop();
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
       throw e;
     }
   }
 
-  /** Logging routes and the node's name, the data directory, the open-auth warning. */
+  /**
+   * The database, the parts, the repair, then the routes, with what does not need the database
+   * (the storage providers, the video tools, the JSON API's Jersey) made beside it. The gate opens
+   * only after the repair: no upload request is served before it.
+   */
+  private static Running build(
+      UploadsConfig config, Clock clock, Callable<StorageProviders> providers, Server server, StartupGate gate, StartupPhases phases)
+      throws Exception {
+    StartupPhases.Forks forks = phases.forks();
+    StartupPhases.Fork<StorageProviders> storage = forks.fork("providers", providers);
+    StartupPhases.Fork<VideoTools> tools =
+        forks.fork("video_tools", () -> VideoTools.resolve(config.video(), config.storage().dataDir()));
+    Database database = null;
+    try {
+      prepareInBackground(config);
+      PrometheusMeterRegistry metrics = meterRegistry(config.cluster().nodeId());
+      StartupPhases.Fork<Void> jvmMetrics = forks.fork("jvm_metrics", () -> bindJvmMetrics(metrics));
+      phases.end("metrics");
+      database = Database.open(config.database(), metrics);
+      phases.end("database");
+      Assembly parts = new Assembly(config, clock, storage.join(), metrics, database);
+      parts.uploads();
+      parts.afterFinish(tools.join());
+      phases.end("assembly");
+      StartupPhases.Fork<Void> repair = forks.fork("repair", () -> {
+        parts.repairAtStart();
+        return null;
+      });
+      Handler routes = parts.routes();
+      phases.end("routes");
+      repair.join();
+      jvmMetrics.join();
+      gate.open(routes);
+      phases.end("open");
+      JettyConnectionMetrics.addToAllConnectors(server, metrics);
+      ScheduledExecutorService housekeeping = scheduleHousekeeping(config, clock, parts);
+      parts.workers.start();
+      logStarted(config, server, parts, phases);
+      return new Running(database, housekeeping, parts.workers, parts.locks);
+    } catch (Exception | Error e) {
+      forks.close(); // nothing of the start may still use the database
+      if (database != null) {
+        database.close();
+      }
+      throw e;
+    }
+  }
+
+  private static void logStarted(UploadsConfig config, Server server, Assembly parts, StartupPhases phases) {
+    URI base = baseUri(server);
+    var line = log.atInfo()
+        .addKeyValue("url", base.resolve(UPLOAD_PATH + "/").toString())
+        .addKeyValue("data_dir", config.storage().dataDir().toString())
+        .addKeyValue("upload_dir", config.storage().uploadDir().toString())
+        .addKeyValue("database", config.database().isPostgres() ? "postgresql" : "h2")
+        .addKeyValue("node", config.cluster().nodeId())
+        .addKeyValue("max_size", config.tus().maxSize())
+        .addKeyValue("upload_page", parts.page.hasUploader() ? "built" : "missing: build with Node.js and npm to enable it");
+    phases.addTo(line);
+    line.log("server.started");
+  }
+
+  /** The node's name in every log line, the data directory. */
   private static void prepare(UploadsConfig config) throws IOException {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+      logback.putProperty("node", config.cluster().nodeId());
+    }
+    Files.createDirectories(config.storage().dataDir());
+  }
+
+  /** Off the way to the bound port: java.util.logging's set-up, the open-auth warning. */
+  private static void prepareInBackground(UploadsConfig config) {
     // Jersey logs through java.util.logging: route it to the same JSON lines.
     if (!SLF4JBridgeHandler.isInstalled()) {
       SLF4JBridgeHandler.removeHandlersForRootLogger();
       SLF4JBridgeHandler.install();
     }
-    Files.createDirectories(config.storage().dataDir());
     if (config.auth().open()) {
       log.atWarn().log("auth.mode=none: anyone who reaches this server can upload, read and delete");
-    }
-    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
-      logback.putProperty("node", config.cluster().nodeId());
     }
   }
 
   private static PrometheusMeterRegistry meterRegistry(String node) {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     metrics.config().commonTags("node", node);
+    return metrics;
+  }
+
+  /** The JVM's own meters (java.management): made beside the rest of the start. */
+  private static Void bindJvmMetrics(PrometheusMeterRegistry metrics) {
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmGcMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
     new UptimeMetrics().bindTo(metrics);
-    return metrics;
+    return null;
   }
 
   /** The periodic cleanup job, forgetting idle rate-limit buckets, retrying failed publishes. */
@@ -134,7 +227,7 @@ public final class UploadsApp implements AutoCloseable {
   }
 
   /** The configured provider for new finals; local disk stays readable for older ones. */
-  private static StorageProviders storageProviders(UploadsConfig config) throws IOException {
+  static StorageProviders storageProviders(UploadsConfig config) throws IOException {
     LocalStorageProvider local = new LocalStorageProvider(config.storage().dataDir().resolve("finals"));
     UploadsConfig.Gcs gcs = config.storage().gcs();
     if (gcs == null) {
@@ -200,24 +293,39 @@ public final class UploadsApp implements AutoCloseable {
 
   /** {@code http://host:port/} as seen from this machine. */
   public URI baseUri() {
-    String host = ((NetworkConnector) server.getConnectors()[0]).getHost();
+    return baseUri(server);
+  }
+
+  private static URI baseUri(Server server) {
+    NetworkConnector connector = (NetworkConnector) server.getConnectors()[0];
+    String host = connector.getHost();
     if (host == null || host.equals("0.0.0.0") || host.equals("::")) {
       host = "localhost";
     }
-    return URI.create("http://" + host + ":" + port() + "/");
+    return URI.create("http://" + host + ":" + connector.getLocalPort() + "/");
   }
 
   public void join() throws InterruptedException {
     server.join();
   }
 
+  /**
+   * Drains and stops. A start still under way is let finish first: the repair holds upload locks
+   * and fixes rows, and the database closes last.
+   */
   @Override
   public void close() throws Exception {
-    housekeeping.shutdownNow();
+    Running parts;
+    try {
+      parts = running.get();
+    } catch (ExecutionException failed) {
+      server.stop(); // the start cleaned up after itself
+      return;
+    }
+    parts.housekeeping().shutdownNow();
     server.stop();
-    workers.close();
-    locks.close();
-    database.close();
+    parts.workers().close();
+    parts.locks().close();
+    parts.database().close();
   }
-
 }

@@ -1,5 +1,10 @@
 package com.xeadline.uploads.server;
 
+import com.xeadline.uploads.server.storage.LocalStorageProvider;
+import com.xeadline.uploads.storage.StorageProviders;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -105,6 +110,49 @@ class CrashRecoveryIT {
           http.send(HttpRequest.newBuilder(second.base().resolve(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
       assertThat(downloaded.statusCode()).isEqualTo(200);
       assertThat(TestServer.sha256(downloaded.body())).isEqualTo(TestServer.sha256(source));
+    }
+  }
+
+  /**
+   * The repair of that crash holds the upload's lock and fixes its row: while it runs (here held at
+   * the storage provider), the port answers but no request about uploads is served.
+   */
+  @Test
+  void noUploadRequestIsServedBeforeTheStartUpRepairEnds() throws Exception {
+    byte[] source = TestServer.randomBytes(64 * 1024, 4);
+    String path;
+    try (ChildServer first = ChildServer.start(dataDir, List.of("-Duploads.crash-at=publish.stored"))) {
+      path = URI.create(create(first.base(), source.length)).getPath();
+      assertThatThrownBy(() -> patch(first.base(), path, 0, source)).isInstanceOf(java.io.IOException.class);
+      assertThat(first.process.waitFor()).isEqualTo(137);
+    }
+    GatedStorage gated = new GatedStorage(new LocalStorageProvider(dataDir.resolve("finals")));
+    UploadsApp second = UploadsApp.begin(
+        TestServer.config(dataDir), Clock.systemUTC(), () -> new StorageProviders(gated, List.of()), new StartupPhases());
+    try {
+      assertThat(gated.entered.await(60, TimeUnit.SECONDS)).as("the repair asks the provider").isTrue();
+      URI base = second.baseUri();
+      CompletableFuture<HttpResponse<String>> head = http.sendAsync(
+          HttpRequest.newBuilder(base.resolve(path)).header("Tus-Resumable", "1.0.0")
+              .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      CompletableFuture<HttpResponse<String>> creation = http.sendAsync(
+          HttpRequest.newBuilder(base.resolve("/files/")).header("Tus-Resumable", "1.0.0").header("Upload-Length", "1")
+              .POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      // Long enough for the rest of the start (the routes, the JSON API) to be done meanwhile.
+      for (int i = 0; i < 50; i++) {
+        Thread.sleep(100);
+        assertThat(head).as("HEAD answered during the repair").isNotDone();
+        assertThat(creation).as("POST answered during the repair").isNotDone();
+      }
+
+      gated.release();
+      assertThat(head.get(60, TimeUnit.SECONDS).headers().firstValue("Upload-Offset")).hasValue(Integer.toString(source.length));
+      assertThat(creation.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+    } finally {
+      gated.release();
+      second.close();
     }
   }
 

@@ -63,6 +63,14 @@ final class TestServer implements AutoCloseable {
   private static TestServer start(
       Path dataDir, com.xeadline.uploads.storage.StorageProviders providers, Clock clock, boolean ownsDataDir, String... flags)
       throws Exception {
+    UploadsConfig config = config(dataDir, flags);
+    UploadsApp app =
+        providers == null ? UploadsApp.start(config, clock) : UploadsApp.start(config, clock, providers);
+    return new TestServer(dataDir, app, ownsDataDir);
+  }
+
+  /** The configuration these servers run with: {@code flags} over the tests' defaults. */
+  static UploadsConfig config(Path dataDir, String... flags) {
     List<String> all = new ArrayList<>();
     all.add("--server.port=0");
     all.add("--server.host=127.0.0.1");
@@ -87,10 +95,7 @@ final class TestServer implements AutoCloseable {
       all.add("--jobs.workers=1");
     }
     all.addAll(List.of(flags));
-    UploadsConfig config = new ConfigLoader(Map.of()).load(all);
-    UploadsApp app =
-        providers == null ? UploadsApp.start(config, clock) : UploadsApp.start(config, clock, providers);
-    return new TestServer(dataDir, app, ownsDataDir);
+    return new ConfigLoader(Map.of()).load(all);
   }
 
   URI uri(String path) {

@@ -13,11 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import me.desair.tus.server.HttpMethod;
 import me.desair.tus.server.TusFileUploadService;
-import me.desair.tus.server.checksum.ChecksumOptionsRequestHandler;
 import me.desair.tus.server.checksum.validation.ChecksumAlgorithmValidator;
 import me.desair.tus.server.concatenation.ConcatenationHeadRequestHandler;
 import me.desair.tus.server.core.CoreDefaultResponseHeadersHandler;
-import me.desair.tus.server.core.CoreOptionsRequestHandler;
 import me.desair.tus.server.core.validation.HttpMethodValidator;
 import me.desair.tus.server.core.validation.IdExistsValidator;
 import me.desair.tus.server.core.validation.TusResumableValidator;
@@ -39,6 +37,7 @@ public final class TusService extends TusFileUploadService {
   private final UploadLocks locks;
   private final Duration lockWait;
   private final UploadIdFactory ids;
+  private final TusDiscovery discovery;
 
   public TusService(
       UploadService storage,
@@ -55,6 +54,7 @@ public final class TusService extends TusFileUploadService {
     this.locks = locks;
     this.lockWait = lockWait;
     this.ids = ids;
+    this.discovery = new TusDiscovery(storage.getMaxUploadSize());
     String uploadPath = ids.getUploadUri();
     withUploadIdFactory(ids); // resets the factory's URI to the service's previous one
     withUploadUri(uploadPath);
@@ -87,8 +87,7 @@ public final class TusService extends TusFileUploadService {
             new CoreDefaultResponseHeadersHandler(),
             new TusVersionOnErrorHandler(),
             new HeadRequestHandler(),
-            new PatchRequestHandler(storage, bodies),
-            new CoreOptionsRequestHandler()));
+            new PatchRequestHandler(storage, bodies)));
   }
 
   private static Extension creation(
@@ -99,8 +98,7 @@ public final class TusService extends TusFileUploadService {
         List.of(new CreationRequestValidator(storage, rules)),
         List.of(
             new CreationHeadRequestHandler(),
-            new CreationPostHandler(storage, concatenation, urls, bodies),
-            new OptionsExtensionsHandler("creation", "creation-defer-length", "creation-with-upload")));
+            new CreationPostHandler(storage, concatenation, urls, bodies)));
   }
 
   private static Extension checksum() {
@@ -108,7 +106,7 @@ public final class TusService extends TusFileUploadService {
         "checksum",
         List.of(HttpMethod.OPTIONS, HttpMethod.PATCH),
         List.of(new ChecksumAlgorithmValidator()),
-        List.of(new ChecksumOptionsRequestHandler()));
+        List.of());
   }
 
   private static Extension expiration(UploadService storage) {
@@ -116,7 +114,7 @@ public final class TusService extends TusFileUploadService {
         "expiration",
         List.of(HttpMethod.OPTIONS, HttpMethod.PATCH, HttpMethod.POST),
         List.of(),
-        List.of(new OptionsExtensionsHandler("expiration"), new ExpirationHeaderHandler(storage)));
+        List.of(new ExpirationHeaderHandler(storage)));
   }
 
   private static Extension concatenation() {
@@ -124,9 +122,7 @@ public final class TusService extends TusFileUploadService {
         "concatenation",
         List.of(HttpMethod.OPTIONS, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.HEAD),
         List.of(),
-        List.of(
-            new OptionsExtensionsHandler("concatenation", "concatenation-unfinished"),
-            new ConcatenationHeadRequestHandler()));
+        List.of(new ConcatenationHeadRequestHandler()));
   }
 
   private static Extension download(
@@ -155,6 +151,12 @@ public final class TusService extends TusFileUploadService {
       Runnable cutConnection)
       throws IOException {
     HttpMethod method = HttpMethod.getMethodIfSupported(servletRequest, getSupportedHttpMethods());
+    if (HttpMethod.OPTIONS.equals(method)) {
+      // The same answer the server gives while it is still starting (TusDiscovery).
+      discovery.headers().forEach(servletResponse::setHeader);
+      servletResponse.setStatus(HttpServletResponse.SC_NO_CONTENT);
+      return;
+    }
     TusServletRequest request =
         new TusServletRequest(new AnnouncedTrailerRequest(servletRequest), false);
     TusServletResponse response = new TusServletResponse(new PlainTextErrorResponse(servletResponse));
