@@ -1,5 +1,6 @@
 package com.xeadline.uploads.server.api;
 
+import com.xeadline.uploads.tus.JsonMappers;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -19,7 +20,7 @@ public final class ApiHandlerFactory {
 
   public static Handler create(StorageResource storage, UsageResource usage, UploadsResource uploads, VideosResource videos) {
     ObjectMapper json =
-        new ObjectMapper()
+        JsonMappers.create()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false);
     // Numbers are numbers, as the old zod schema had it: no "12", no 1.5, no true.

@@ -1,5 +1,6 @@
 package com.xeadline.uploads.server.api;
 
+import com.xeadline.uploads.tus.JsonMappers;
 import com.xeadline.uploads.server.auth.AuthHandler;
 import com.xeadline.uploads.server.video.VideoStatus;
 import com.xeadline.uploads.storage.ObjectKeys;
@@ -61,7 +62,7 @@ public final class StorageResource {
   private static final long PROBE_DEFAULT = 100 * 1024;
   private static final long PROBE_MAX = 1024 * 1024;
   private static final long PROBE_UPLOAD_MAX = 8 * 1024 * 1024;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMappers.create();
   private static final Pattern PROBE_SIZE = Pattern.compile("(\\d{1,9})\\s*(kb|mb|b)?", Pattern.CASE_INSENSITIVE);
 
   private final LegacyChunkService chunked;

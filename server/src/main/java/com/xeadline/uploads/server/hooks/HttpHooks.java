@@ -1,5 +1,6 @@
 package com.xeadline.uploads.server.hooks;
 
+import com.xeadline.uploads.tus.JsonMappers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.xeadline.uploads.config.UploadsConfig;
 import com.xeadline.uploads.tus.upload.CreationGate;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpHooks implements CreationGate, UploadFinishedListener, UploadTerminatedListener, UploadEvents {
   private static final Logger log = LoggerFactory.getLogger(HttpHooks.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMappers.create();
   private static final long RECEIVE_INTERVAL_NANOS = 1_000_000_000L;
 
   private final UploadsConfig.Hooks config;

@@ -1,5 +1,6 @@
 package com.xeadline.uploads.server.video;
 
+import com.xeadline.uploads.tus.JsonMappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +19,7 @@ import org.jdbi.v3.core.statement.Update;
 
 /** The video_metadata table. */
 public final class VideoMetadataStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMappers.create();
   private static final TypeReference<List<Map<String, Object>>> VERSIONS = new TypeReference<>() {};
 
   private final Jdbi jdbi;

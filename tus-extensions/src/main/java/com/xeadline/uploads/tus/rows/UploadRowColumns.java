@@ -1,5 +1,6 @@
 package com.xeadline.uploads.tus.rows;
 
+import com.xeadline.uploads.tus.JsonMappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +17,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** An {@link UploadRow} and the columns of {@code upload_sessions}, both ways. */
 final class UploadRowColumns {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMappers.create();
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
   private UploadRowColumns() {}
