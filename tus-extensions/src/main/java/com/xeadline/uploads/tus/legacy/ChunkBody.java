@@ -1,6 +1,7 @@
 package com.xeadline.uploads.tus.legacy;
 
 import com.xeadline.uploads.tus.upload.BodySource;
+import com.xeadline.uploads.tus.upload.StreamBodySource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -28,7 +29,7 @@ public final class ChunkBody {
 
   /** A chunk read from a stream (a chunk spilled before its fields, tests), through one small buffer. */
   public static ChunkBody of(InputStream in) {
-    return new ChunkBody(new StreamSource(in));
+    return new ChunkBody(new StreamBodySource(in, 64 * 1024));
   }
 
   /**
@@ -123,43 +124,5 @@ public final class ChunkBody {
       source.release();
     }
     return written;
-  }
-
-  /** A stream's bytes through one buffer, direct so a write from a virtual thread copies nothing more. */
-  private static final class StreamSource implements BodySource {
-    private final InputStream in;
-    private final byte[] bytes = new byte[64 * 1024];
-    private final ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length);
-    private boolean handedOut;
-    private boolean ended;
-
-    StreamSource(InputStream in) {
-      this.in = in;
-    }
-
-    @Override
-    public ByteBuffer poll() throws IOException {
-      if (ended || handedOut) {
-        return null;
-      }
-      int n = in.read(bytes);
-      if (n < 0) {
-        ended = true;
-        return null;
-      }
-      handedOut = true;
-      direct.clear();
-      return direct.put(bytes, 0, n).flip();
-    }
-
-    @Override
-    public boolean await() {
-      return !ended;
-    }
-
-    @Override
-    public void release() {
-      handedOut = false;
-    }
   }
 }

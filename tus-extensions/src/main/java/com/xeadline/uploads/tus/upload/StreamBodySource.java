@@ -5,11 +5,11 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /**
- * A body read from an {@link InputStream} (a checksummed tus body, the draft's, tests) through one
+ * A body read from an {@link InputStream} (a checksummed tus body, the draft's, a spilled legacy chunk, tests) through one
  * buffer of its own: each {@link #poll()} reads into the unused rest of it, and the append loop
  * writes when the buffer is full or the stream has nothing more right now.
  */
-final class StreamBodySource implements BodySource {
+public final class StreamBodySource implements BodySource {
   private final InputStream in;
   private final byte[] bytes;
   // Written from a direct buffer of our own: on a virtual thread the JDK would otherwise allocate
@@ -19,7 +19,7 @@ final class StreamBodySource implements BodySource {
   private boolean ended;
   private boolean mayBlock = true;
 
-  StreamBodySource(InputStream in, int bufferSize) {
+  public StreamBodySource(InputStream in, int bufferSize) {
     this.in = in;
     this.bytes = new byte[bufferSize];
     this.direct = ByteBuffer.allocateDirect(bufferSize);
