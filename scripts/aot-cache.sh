@@ -9,17 +9,25 @@ aot_cache_flags() {
   local jar="$1"; shift
   AOT_FLAGS=()
   [ "${UPLOADS_AOT:-on}" = off ] && return 0
-  # The JDK's version and home from its release file, as scripts/java-env.sh reads it (no JVM start).
-  local major jdk key cache
+  # The JDK's version and home from its release file, as scripts/java-env.sh reads it: no JVM
+  # start and no subprocess beyond stat (this script's time is part of the server's start).
+  local major jdk="" line size_time cache jar_dir="${jar%/*}" jar_name="${jar##*/}"
   major="$(java_major "$JAVA_HOME")"
   [ "${major:-0}" -ge 25 ] || return 0
   if [ -f "$JAVA_HOME/release" ]; then
-    jdk="$( { grep -E '^(JAVA_RUNTIME_VERSION|IMPLEMENTOR_VERSION|JVM_VERSION)=' "$JAVA_HOME/release"; readlink -f "$JAVA_HOME"; } | cksum | cut -d' ' -f1)"
-  else
-    jdk="$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.vm.version|java.home/ {printf "%s", $2}' | cksum | cut -d' ' -f1)"
+    while IFS= read -r line; do
+      [[ "$line" =~ ^(JAVA_RUNTIME_VERSION|IMPLEMENTOR)= ]] && jdk+="${line#*=}-"
+    done <"$JAVA_HOME/release"
   fi
-  key="$(stat -c '%s-%Y' "$jar")-$jdk"
-  cache="$(dirname "$jar")/aot/$(basename "$jar" .jar)-$key.aot"
+  jdk+="$(cd -P "$JAVA_HOME" && pwd -P)"
+  jdk="${jdk//[^A-Za-z0-9.+-]/_}"
+  size_time="$(stat -c '%s-%Y' "$jar")"
+  cache="$jar_dir/aot/${jar_name%.jar}-$size_time-$jdk.aot"
+  # Caches of earlier builds or JDKs are never used again.
+  local old
+  for old in "$jar_dir/aot/${jar_name%.jar}"-*.aot; do
+    [ -f "$old" ] && [ "$old" != "$cache" ] && rm -f "$old"
+  done
   if [ ! -f "$cache" ]; then
     echo "scripts/run: training the start-up cache for this jar and JDK once (UPLOADS_AOT=off skips it) ..." >&2
     aot_train "$cache" "$jar" "$@" || true

@@ -2,10 +2,15 @@
 # under /usr/lib/jvm when neither JAVA_HOME nor the default `java` is new enough (this project's
 # machines default to 17).
 # java_major HOME: the JDK's feature version, read from its release file: starting a JVM only to
-# ask it costs 0.2 s or more on a busy machine, on every start of the server.
+# ask it costs 0.2 s or more on a busy machine, on every start of the server. Plain bash (no sed, no
+# subprocess): scripts/run's own time is part of the server's start.
 java_major() {
-  local v=""
-  [ -f "$1/release" ] && v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release")"
+  local line v=""
+  if [ -f "$1/release" ]; then
+    while IFS= read -r line; do
+      if [[ "$line" =~ ^JAVA_VERSION=\"([0-9]+) ]]; then v="${BASH_REMATCH[1]}"; break; fi
+    done <"$1/release"
+  fi
   [ -n "$v" ] || v="$("$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1)"
   echo "${v:-0}"
 }
@@ -16,7 +21,8 @@ if [ -z "${JAVA_HOME:-}" ] || ! java_ok "$JAVA_HOME"; then
   unset JAVA_HOME
   default_java="$(command -v java || true)"
   if [ -n "$default_java" ]; then
-    default_home="$(dirname "$(dirname "$(readlink -f "$default_java")")")"
+    default_java="$(readlink -f "$default_java")"
+    default_home="${default_java%/bin/java}"
     java_ok "$default_home" && export JAVA_HOME="$default_home"
   fi
 fi

@@ -16,6 +16,10 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     StartupPhases phases = new StartupPhases();
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+      JsonLogging.install(logback);
+    }
+    phases.end("logging");
     List<String> arguments = List.of(args);
     if (!arguments.isEmpty() && arguments.get(0).equals("upload")) {
       System.exit(new UploadCommand(System.out, System.err).run(arguments.subList(1, arguments.size())));
@@ -41,6 +45,8 @@ public final class Main {
       System.exit(2);
       return;
     }
+    phases.end("config");
+    skipJettyMBeanServer();
     for (OldEnvironment.Ignored old : OldEnvironment.setIn(System.getenv())) {
       LoggerFactory.getLogger(Main.class)
           .atWarn()
@@ -49,7 +55,6 @@ public final class Main {
           .log("config.old_variable_ignored");
     }
     // The port answers from here on; the rest of the server is made in the background.
-    phases.end("config");
     UploadsApp app;
     try {
       app = UploadsApp.begin(config, Clock.systemUTC(), () -> UploadsApp.storageProviders(config), phases);
@@ -84,7 +89,20 @@ public final class Main {
     app.join();
   }
 
-  /** Log lines are written by logback's AsyncAppender (logback.xml): stopping logback writes what is queued. */
+  /**
+   * Jetty sizes its queues' padding from the platform MBean server unless this property is set:
+   * starting JMX (and the JFR diagnostic commands it registers, ~400 classes) was on the way to the
+   * bound port. 16 references of 4 bytes per 64-byte cache line: compressed references, which
+   * every heap under 32 GiB has; a wrong value would only change padding, never behaviour.
+   */
+  private static void skipJettyMBeanServer() {
+    String property = "org.eclipse.jetty.util.referencesPerCacheLine";
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, Runtime.getRuntime().maxMemory() < (32L << 30) ? "16" : "8");
+    }
+  }
+
+  /** Log lines are written by logback's AsyncAppender (JsonLogging): stopping logback writes what is queued. */
   static void flushLogs() {
     if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
       logback.stop();

@@ -81,7 +81,7 @@ public final class UploadsApp implements AutoCloseable {
   static UploadsApp begin(UploadsConfig config, Clock clock, Callable<StorageProviders> providers, StartupPhases phases)
       throws Exception {
     prepare(config);
-    phases.end("logging");
+    phases.end("prepare");
     StartupGate gate = new StartupGate(new TusDiscovery(config.tus().maxSize()), config.server().startWait());
     Server server = HttpServerFactory.create(config, gate);
     server.start();

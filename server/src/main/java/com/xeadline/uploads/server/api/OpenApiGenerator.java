@@ -37,6 +37,10 @@ public final class OpenApiGenerator {
   private OpenApiGenerator() {}
 
   public static void main(String[] args) throws IOException {
+    // A build step: swagger's DEBUG lines (logback's default set-up) would only be noise in the build.
+    if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+      logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
+    }
     Path target = Path.of(args[0]);
     Files.createDirectories(target.getParent());
     Files.writeString(target, generate(), StandardCharsets.UTF_8);
