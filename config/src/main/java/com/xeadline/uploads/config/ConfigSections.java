@@ -185,7 +185,9 @@ final class ConfigSections {
   static UploadsConfig.Cluster cluster(Map<String, String> raw, Values v) {
     String node = raw.get(ConfigOption.NODE_ID.key()).trim();
     if (node.isEmpty()) {
-      node = "node-" + java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(4).putInt(new java.security.SecureRandom().nextInt()).array());
+      // Only needs to differ between the nodes of one cluster; a SecureRandom's set-up (the security
+      // providers) was on the way to the bound port.
+      node = "node-" + java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
     } else if (!node.matches("[A-Za-z0-9._-]{1,64}")) {
       v.problem(ConfigOption.NODE_ID, "must be 1 to 64 letters, digits, '.', '_' or '-'");
     }

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import java.util.Map;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The server's log set-up, made in code rather than parsed from a logback.xml (the XML parser and
@@ -36,10 +37,6 @@ final class JsonLogging {
       return;
     }
     context.reset();
-    LevelChangePropagator julLevels = new LevelChangePropagator();
-    julLevels.setContext(context);
-    julLevels.start();
-    context.addListener(julLevels);
     // A client that stopped reading is logged at INFO (http.client_gone), not as Jersey's error.
     ClientDisconnectLogFilter clientGone = new ClientDisconnectLogFilter();
     clientGone.setContext(context);
@@ -58,6 +55,24 @@ final class JsonLogging {
     root.setLevel(Level.INFO);
     root.addAppender(async(context, stdout));
     QUIET.forEach((name, level) -> context.getLogger(name).setLevel(level));
+  }
+
+  /**
+   * Routes java.util.logging (Jersey's) into the same lines, its levels kept equal to logback's so
+   * that what logback would drop is not even made. Apart from {@link #install}: java.util.logging's
+   * own set-up need not be on the way to the bound port.
+   */
+  static void bridgeJavaUtilLogging(LoggerContext context) {
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
+    if (context.getCopyOfListenerList().stream().noneMatch(LevelChangePropagator.class::isInstance)) {
+      LevelChangePropagator julLevels = new LevelChangePropagator();
+      julLevels.setContext(context);
+      julLevels.start();
+      context.addListener(julLevels);
+    }
   }
 
   /**

@@ -38,7 +38,6 @@ import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** The composition root: builds every part from the configuration, by hand, and runs them. */
 public final class UploadsApp implements AutoCloseable {
@@ -185,9 +184,8 @@ public final class UploadsApp implements AutoCloseable {
   /** Off the way to the bound port: java.util.logging's set-up, the open-auth warning. */
   private static void prepareInBackground(UploadsConfig config) {
     // Jersey logs through java.util.logging: route it to the same JSON lines.
-    if (!SLF4JBridgeHandler.isInstalled()) {
-      SLF4JBridgeHandler.removeHandlersForRootLogger();
-      SLF4JBridgeHandler.install();
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+      JsonLogging.bridgeJavaUtilLogging(logback);
     }
     if (config.auth().open()) {
       log.atWarn().log("auth.mode=none: anyone who reaches this server can upload, read and delete");
