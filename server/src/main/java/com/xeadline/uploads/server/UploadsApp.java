@@ -121,16 +121,19 @@ public final class UploadsApp implements AutoCloseable {
       throws Exception {
     StartupPhases.Forks forks = phases.forks();
     StartupPhases.Fork<StorageProviders> storage = forks.fork("providers", providers);
-    StartupPhases.Fork<VideoTools> tools =
-        forks.fork("video_tools", () -> VideoTools.resolve(config.video(), config.storage().dataDir()));
     Database database = null;
     try {
       prepareInBackground(config);
       PrometheusMeterRegistry metrics = meterRegistry(config.cluster().nodeId());
-      StartupPhases.Fork<Void> jvmMetrics = forks.fork("jvm_metrics", () -> bindJvmMetrics(metrics));
       phases.end("metrics");
       database = Database.open(config.database(), metrics);
       phases.end("database");
+      // Only now, beside the assembly and the routes: checking the video tools runs ffprobe (about
+      // 0.2 s of CPU loading its libraries), which at once would compete with the first requests
+      // the gate answers while the database opens, on a machine with few cores.
+      StartupPhases.Fork<VideoTools> tools =
+          forks.fork("video_tools", () -> VideoTools.resolve(config.video(), config.storage().dataDir()));
+      StartupPhases.Fork<Void> jvmMetrics = forks.fork("jvm_metrics", () -> bindJvmMetrics(metrics));
       Assembly parts = new Assembly(config, clock, storage.join(), metrics, database);
       parts.uploads();
       parts.afterFinish(tools.join());
