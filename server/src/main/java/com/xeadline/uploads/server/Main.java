@@ -16,6 +16,11 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     StartupPhases phases = new StartupPhases();
+    // Jetty's MimeTypes, which the Server's constructor needs, lists every locale the JDK knows in
+    // its static initializer: a quarter of this thread's way to the bound port. The JDK keeps the
+    // list once made, so it is made here on another core while logging and the configuration are
+    // set up.
+    Thread.ofPlatform().daemon().name("locales").start(java.util.Locale::getAvailableLocales);
     if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
       JsonLogging.install(logback);
     }
