@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *                                    (anonymous: the server must allow it), and VmRSS SETTLE_S later
  *   slow BASE PID UPLOADS SECONDS BPS   UPLOADS uploads at once, each dripping BPS bytes/s for SECONDS
  *   concurrent BASE PID UPLOADS EACH PATCH ROUNDS
- *   one BASE PID SIZE [PATH]         one PATCH of SIZE: a tus upload, or a plain PATCH to PATH
+ *   one BASE PID SIZE [PATH]         one PATCH of SIZE: a tus upload (deleted after, untimed), or a plain PATCH to PATH
  *   patches BASE PID SIZE PATCH      one tus upload of SIZE in PATCH-sized requests (scripts/bench/in-progress)
  *   legacy BASE PID TOTAL CHUNK PARALLEL   the JSON API's chunked upload vs a tus upload of TOTAL
  */
@@ -234,6 +234,10 @@ public class TusBench {
         throw new IOException("PATCH " + r.status() + " " + r.body());
       }
       System.out.printf("RESULT one_mibs=%.1f one_peak_rss_mib=%.0f%n", mibs, peak.stopMib());
+      if (plainPath == null) {
+        // Untimed: the phase runs several of these, and each would otherwise keep its GiB on disk.
+        raw.send("DELETE", path, Map.of("Tus-Resumable", "1.0.0"), 0, null);
+      }
     }
   }
 

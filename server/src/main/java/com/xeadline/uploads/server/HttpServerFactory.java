@@ -63,6 +63,8 @@ final class HttpServerFactory {
 
   static final int ACCEPT_QUEUE = 1024;
   static final int INPUT_BUFFER = 16 * 1024;
+  /** Jetty's default pool keeps buffers up to 64 KiB; larger ones would be allocated per read. */
+  static final int MAX_INPUT_BUFFER = 64 * 1024;
 
   private HttpServerFactory() {}
 
@@ -84,12 +86,13 @@ final class HttpServerFactory {
     if (config.server().trustProxy()) {
       http.addCustomizer(new ForwardedRequestCustomizer());
     }
-    HttpConnectionFactory http1 = new HttpConnectionFactory(http);
     // Bodies are written to disk straight from these buffers (JettyBodySource), batched into
     // writes of up to 1 MiB whatever their size. Each connection with a body in flight keeps one:
-    // 64 KiB came to 32 MiB of direct memory under 500 slow uploads; 16 KiB halves the socket
-    // reads of Jetty's default 8 KiB for a quarter of that.
-    http1.setInputBufferSize(INPUT_BUFFER);
+    // 64 KiB each came to 32 MiB of direct memory under 500 slow uploads, so a connection starts
+    // at 16 KiB and only a body whose reads come back full gets larger ones, up to 64 KiB: one
+    // fast 1 GiB PATCH makes 16,400 socket reads instead of 66,000 and, measured side by side,
+    // costs the server a quarter to a third less CPU (most of it is the kernel's, per read).
+    HttpConnectionFactory http1 = new PacedReadConnectionFactory(http, INPUT_BUFFER, MAX_INPUT_BUFFER);
     ServerConnector connector = new ServerConnector(server, http1);
     connector.setHost(config.server().host());
     connector.setPort(config.server().port());
