@@ -38,7 +38,7 @@ aot_cache_flags() {
   # its pages stay clean file pages shared with the page cache instead of ~65 MB of private
   # copies. IgnoreUnrecognizedVMOptions: a later JDK without that diagnostic flag still starts.
   [ -f "$cache" ] && AOT_FLAGS=(-XX:AOTCache="$cache" -XX:AOTMode=auto -Xlog:aot=off -Xlog:cds=off
-    -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0)
+    -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:-AOTReplayTraining)
   return 0
 }
 
@@ -46,7 +46,12 @@ aot_train() {
   local cache="$1" jar="$2"; shift 2
   local dir; dir="$(mktemp -d "${TMPDIR:-/tmp}/xeadline-aot.XXXXXX")"
   mkdir -p "$(dirname "$cache")"
-  java "$@" -XX:AOTCacheOutput="$dir/app.aot" -Xlog:aot=off -Xlog:cds=off -jar "$jar" \
+  # No training data (JEP 515's method profiles): they feed the optimizing compiler, which the
+  # server does not use (TieredStopAtLevel=1); without them the cache is ~2 MB smaller, and a start
+  # neither maps them nor replays them to the compiler (measured side by side: first OPTIONS 825 ->
+  # 728 ms, first 201 1981 -> 1819 ms, idle RSS ~3 MiB less).
+  java "$@" -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
+    -XX:AOTCacheOutput="$dir/app.aot" -Xlog:aot=off -Xlog:cds=off -jar "$jar" \
     --server.host=127.0.0.1 --server.port=0 --storage.data-dir="$dir/data" --auth.mode=none \
     >"$dir/log" 2>&1 </dev/null &
   local pid=$! url=""
