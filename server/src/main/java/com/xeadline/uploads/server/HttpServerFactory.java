@@ -4,6 +4,7 @@ import com.xeadline.uploads.config.UploadsConfig;
 import com.xeadline.uploads.server.resumable.ResumableUploadFilter;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
@@ -63,6 +64,8 @@ final class HttpServerFactory {
 
   static final int ACCEPT_QUEUE = 1024;
   static final int INPUT_BUFFER = 16 * 1024;
+  /** Platform threads for HEAD (LookupsFirst); a HEAD's own work is one lookup by id. */
+  static final int LOOKUP_THREADS = 4;
 
   private HttpServerFactory() {}
 
@@ -70,8 +73,13 @@ final class HttpServerFactory {
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("http");
     // Blocking request handling runs on virtual threads: one cheap thread per upload in flight.
-    threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("upload-"));
+    Executor uploadThreads = VirtualThreads.getNamedVirtualThreadsExecutor("upload-");
+    threads.setVirtualThreadsExecutor(uploadThreads);
     Server server = new Server(threads);
+    QueuedThreadPool lookupThreads = new QueuedThreadPool(LOOKUP_THREADS, 1);
+    lookupThreads.setName("lookup");
+    lookupThreads.setReservedThreads(0);
+    server.addBean(lookupThreads);
 
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
@@ -108,7 +116,7 @@ final class HttpServerFactory {
     cors.setPreflightMaxAge(Duration.ofDays(1));
     cors.setHandler(new MinBodyRate(config.server().minBodyRate(), config.server().idleTimeout(), application));
     // Stopping waits for requests in flight (up to the stop timeout) instead of cutting them.
-    GracefulHandler graceful = new GracefulHandler(cors);
+    GracefulHandler graceful = new GracefulHandler(new LookupsFirst(cors, uploadThreads, lookupThreads));
     server.setHandler(graceful);
     server.setStopTimeout(config.server().shutdownTimeout().toMillis());
     return server;
