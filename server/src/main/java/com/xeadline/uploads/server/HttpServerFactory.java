@@ -2,6 +2,7 @@ package com.xeadline.uploads.server;
 
 import com.xeadline.uploads.config.UploadsConfig;
 import com.xeadline.uploads.server.resumable.ResumableUploadFilter;
+import com.xeadline.uploads.tus.db.Database;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -64,8 +65,8 @@ final class HttpServerFactory {
 
   static final int ACCEPT_QUEUE = 1024;
   static final int INPUT_BUFFER = 16 * 1024;
-  /** Platform threads for HEAD (LookupsFirst); a HEAD's own work is one lookup by id. */
-  static final int LOOKUP_THREADS = 4;
+  /** Platform threads for HEAD (LookupsFirst), one per connection of Database#statusReads. */
+  static final int LOOKUP_THREADS = Database.STATUS_READ_CONNECTIONS;
 
   private HttpServerFactory() {}
 
