@@ -43,7 +43,7 @@ public final class Database implements AutoCloseable {
    * Connections for {@link #statusReads()}: as many as the server has threads for HEAD
    * (HttpServerFactory), so a HEAD never waits for one nor hands one back to a waiter.
    */
-  public static final int STATUS_READ_CONNECTIONS = 4;
+  public static final int STATUS_READ_CONNECTIONS = 2;
   private final HikariDataSource dataSource;
   private final HikariDataSource lookupSource;
   private final HikariDataSource statusSource;
