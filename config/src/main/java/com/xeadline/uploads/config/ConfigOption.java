@@ -131,7 +131,7 @@ public record ConfigOption(String key, String env, String defaultValue, String d
           "database.password", "DATABASE_PASSWORD", "", "Database password (never logged)");
   public static final ConfigOption DATABASE_POOL_SIZE =
       new ConfigOption(
-          "database.pool-size", "DATABASE_POOL_SIZE", "10", "Maximum database connections (and 2 more for lookups by id, so that HEAD never waits behind writes)");
+          "database.pool-size", "DATABASE_POOL_SIZE", "10", "Maximum database connections (and 4 more: 2 for lookups by id, 2 for HEAD alone, so that HEAD never waits behind writes nor other lookups)");
   public static final ConfigOption MAX_SIZE =
       new ConfigOption(
           "tus.max-size", "UPLOADS_MAX_SIZE", "500MiB", "Largest upload accepted (Tus-Max-Size)");

@@ -122,7 +122,7 @@ final class Assembly {
 
   /** The upload service over its rows and files, its locks and rules, the legacy chunk rows, the grants. */
   void uploads() throws IOException {
-    sessions = new UploadSessions(database.jdbi(), database.lookups());
+    sessions = new UploadSessions(database.jdbi(), database.lookups(), database.statusReads());
     files = new UploadFiles(config.storage().uploadDir());
     inBucket = inProgressParts();
     bytes = inBucket != null ? inBucket : new LocalUploadBytes(files);

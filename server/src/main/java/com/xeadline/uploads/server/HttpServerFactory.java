@@ -2,8 +2,10 @@ package com.xeadline.uploads.server;
 
 import com.xeadline.uploads.config.UploadsConfig;
 import com.xeadline.uploads.server.resumable.ResumableUploadFilter;
+import com.xeadline.uploads.tus.db.Database;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -65,6 +67,8 @@ final class HttpServerFactory {
   static final int INPUT_BUFFER = 16 * 1024;
   /** Jetty's default pool keeps buffers up to 64 KiB; larger ones would be allocated per read. */
   static final int MAX_INPUT_BUFFER = 64 * 1024;
+  /** Platform threads for HEAD (LookupsFirst), one per connection of Database#statusReads. */
+  static final int LOOKUP_THREADS = Database.STATUS_READ_CONNECTIONS;
 
   private HttpServerFactory() {}
 
@@ -73,8 +77,13 @@ final class HttpServerFactory {
     threads.setName("http");
     // Blocking request handling runs on virtual threads: one cheap thread per upload in flight.
     // Made with the JDK's own builder: Jetty's helper finds it by reflection, on the way to the bound port.
-    threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("upload-", 0).factory()));
+    Executor uploadThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("upload-", 0).factory());
+    threads.setVirtualThreadsExecutor(uploadThreads);
     Server server = new Server(threads);
+    QueuedThreadPool lookupThreads = new QueuedThreadPool(LOOKUP_THREADS, 1);
+    lookupThreads.setName("lookup");
+    lookupThreads.setReservedThreads(0);
+    server.addBean(lookupThreads);
 
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
@@ -112,7 +121,7 @@ final class HttpServerFactory {
     cors.setPreflightMaxAge(Duration.ofDays(1));
     cors.setHandler(new MinBodyRate(config.server().minBodyRate(), config.server().idleTimeout(), application));
     // Stopping waits for requests in flight (up to the stop timeout) instead of cutting them.
-    GracefulHandler graceful = new GracefulHandler(cors);
+    GracefulHandler graceful = new GracefulHandler(new LookupsFirst(cors, uploadThreads, lookupThreads));
     server.setHandler(graceful);
     server.setStopTimeout(config.server().shutdownTimeout().toMillis());
     return server;

@@ -38,7 +38,7 @@ final class StartupGate extends Handler.Wrapper {
 
   /** Puts the built application behind the gate (started with it) and lets waiting requests through. */
   void open(Handler application) throws Exception {
-    setHandler(application);
+    setHandler(LookupsFirst.below(application));
     if (isStarted() && !application.isStarted()) {
       application.start();
     }

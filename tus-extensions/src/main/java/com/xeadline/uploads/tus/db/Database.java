@@ -39,10 +39,17 @@ public final class Database implements AutoCloseable {
   static final Duration BUSY_POOL_LIMIT = Duration.ofSeconds(30);
   /** Connections for single-row lookups only (HEAD's offset): see {@link #lookups()}. */
   static final int LOOKUP_CONNECTIONS = 2;
+  /**
+   * Connections for {@link #statusReads()}: as many as the server has threads for HEAD
+   * (HttpServerFactory), so a HEAD never waits for one nor hands one back to a waiter.
+   */
+  public static final int STATUS_READ_CONNECTIONS = 2;
   private final HikariDataSource dataSource;
   private final HikariDataSource lookupSource;
+  private final HikariDataSource statusSource;
   private final Jdbi jdbi;
   private final Jdbi lookups;
+  private final Jdbi statusReads;
   private final boolean embeddedH2;
   /** The embedded H2 file ({@code .mv.db}), or null. */
   private final Path h2File;
@@ -50,11 +57,14 @@ public final class Database implements AutoCloseable {
   private final AtomicLong syncsRequested = new AtomicLong();
   private volatile long syncsDone;
 
-  private Database(HikariDataSource dataSource, HikariDataSource lookupSource, boolean embeddedH2) {
+  private Database(
+      HikariDataSource dataSource, HikariDataSource lookupSource, HikariDataSource statusSource, boolean embeddedH2) {
     this.dataSource = dataSource;
     this.lookupSource = lookupSource;
+    this.statusSource = statusSource;
     this.jdbi = Jdbi.create(new BusyPoolWait(dataSource, BUSY_POOL_LIMIT));
     this.lookups = Jdbi.create(new BusyPoolWait(lookupSource, BUSY_POOL_LIMIT));
+    this.statusReads = Jdbi.create(new BusyPoolWait(statusSource, BUSY_POOL_LIMIT));
     this.embeddedH2 = embeddedH2;
     this.h2File = embeddedH2
         ? Path.of(jdbi.withHandle(h -> h.createQuery("CALL DATABASE_PATH()").mapTo(String.class).one()) + ".mv.db")
@@ -80,7 +90,8 @@ public final class Database implements AutoCloseable {
     }
     HikariDataSource pool = pool(config, url, schema, "uploads-db", config.poolSize(), meterRegistry);
     HikariDataSource lookups = pool(config, url, schema, "uploads-db-lookups", LOOKUP_CONNECTIONS, meterRegistry);
-    return new Database(pool, lookups, isEmbeddedH2File(config.url()));
+    HikariDataSource status = pool(config, url, schema, "uploads-db-status", STATUS_READ_CONNECTIONS, meterRegistry);
+    return new Database(pool, lookups, status, isEmbeddedH2File(config.url()));
   }
 
   private static HikariDataSource pool(
@@ -289,6 +300,17 @@ public final class Database implements AutoCloseable {
   }
 
   /**
+   * A pool of its own for the lookups of requests that only read an upload's state (HEAD, run on
+   * a few platform threads): the {@link #lookups()} pool is shared by every request's lookups, and
+   * in a burst of 1,000 creations hundreds of virtual threads wait on it. A HEAD then waited for
+   * a connection, and on giving it back Hikari spun until one of those waiters, queued for a
+   * carrier, took it: HEAD answered after up to a second. Nothing that writes may use it.
+   */
+  public Jdbi statusReads() {
+    return statusReads;
+  }
+
+  /**
    * Without space reuse an H2 file grows with every commit while the server runs (measured: about
    * 9 KiB per commit); a clean stop compacts it to its live data (a 13 MiB file of a soak run
    * became 45 KiB, in about 2 s).
@@ -302,6 +324,7 @@ public final class Database implements AutoCloseable {
         // the pool's close below still ends every connection
       }
     }
+    statusSource.close();
     lookupSource.close();
     dataSource.close();
   }

@@ -178,7 +178,11 @@ public final class TusService extends TusFileUploadService {
   private void processInRequestScope(
       HttpMethod method, TusServletRequest request, TusServletResponse response, String ownerKey)
       throws IOException {
-    storage.openRequestScope();
+    if (HttpMethod.HEAD.equals(method)) {
+      storage.openReadOnlyScope();
+    } else {
+      storage.openRequestScope();
+    }
     try {
       processLockedRequest(method, request, response, ownerKey);
     } finally {

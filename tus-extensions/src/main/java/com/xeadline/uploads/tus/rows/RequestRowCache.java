@@ -11,13 +11,21 @@ import java.util.function.Function;
  */
 final class RequestRowCache {
   private final ThreadLocal<Map<String, Optional<UploadRow>>> rows = new ThreadLocal<>();
+  private final ThreadLocal<Boolean> readOnly = new ThreadLocal<>();
 
-  void open() {
+  void open(boolean readOnlyRequest) {
     rows.set(new HashMap<>());
+    readOnly.set(readOnlyRequest);
   }
 
   void close() {
     rows.remove();
+    readOnly.remove();
+  }
+
+  /** Whether this thread's open scope is a request that only reads. */
+  boolean readOnly() {
+    return Boolean.TRUE.equals(readOnly.get());
   }
 
   /** Called before every write: what this thread read may be stale now. */

@@ -16,15 +16,22 @@ public final class UploadSessions {
   private final Jdbi jdbi;
   /** For {@link #find}: a row by its id, outside any transaction (Database#lookups). */
   private final Jdbi lookups;
+  /** For {@link #find} within a read-only scope (Database#statusReads). */
+  private final Jdbi statusReads;
   private final RequestRowCache cache = new RequestRowCache();
 
   public UploadSessions(Jdbi jdbi) {
-    this(jdbi, jdbi);
+    this(jdbi, jdbi, jdbi);
   }
 
   public UploadSessions(Jdbi jdbi, Jdbi lookups) {
+    this(jdbi, lookups, lookups);
+  }
+
+  public UploadSessions(Jdbi jdbi, Jdbi lookups, Jdbi statusReads) {
     this.jdbi = jdbi;
     this.lookups = lookups;
+    this.statusReads = statusReads;
   }
 
   /**
@@ -33,7 +40,15 @@ public final class UploadSessions {
    * through this class forgets them.
    */
   public void openRequestScope() {
-    cache.open();
+    cache.open(false);
+  }
+
+  /**
+   * As {@link #openRequestScope()}, for a request that only reads (HEAD): its lookups go to
+   * connections of their own, which no other request waits for.
+   */
+  public void openReadOnlyScope() {
+    cache.open(true);
   }
 
   public void closeRequestScope() {
@@ -58,7 +73,7 @@ public final class UploadSessions {
   }
 
   private Optional<UploadRow> select(String id) {
-    return lookups.withHandle(
+    return (cache.readOnly() ? statusReads : lookups).withHandle(
         h ->
             h.createQuery("SELECT * FROM upload_sessions WHERE id = :id")
                 .bind("id", id)

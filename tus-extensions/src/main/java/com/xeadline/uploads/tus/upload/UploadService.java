@@ -105,6 +105,11 @@ public final class UploadService {
     sessions.openRequestScope();
   }
 
+  /** See {@link UploadSessions#openReadOnlyScope()}. */
+  public void openReadOnlyScope() {
+    sessions.openReadOnlyScope();
+  }
+
   public void closeRequestScope() {
     sessions.closeRequestScope();
   }

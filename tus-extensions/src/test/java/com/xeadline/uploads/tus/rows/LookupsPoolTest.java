@@ -14,7 +14,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A row is found by its id (HEAD's offset) while every connection of the main pool is busy. */
+/**
+ * A row is found by its id (HEAD's offset) while every connection of the main pool is busy, and
+ * in a read-only scope (HEAD) while every connection of the lookups pool is too.
+ */
 class LookupsPoolTest {
   @Test
   void findDoesNotQueueBehindWrites() throws Exception {
@@ -37,6 +40,36 @@ class LookupsPoolTest {
         for (Connection c : taken) {
           c.close();
         }
+      }
+    }
+  }
+
+  @Test
+  void aReadOnlyScopeDoesNotQueueBehindOtherLookups() throws Exception {
+    try (Database database = Database.open(new ConfigLoader(Map.of())
+        .load(List.of("--database.url=jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "--database.pool-size=2"))
+        .database())) {
+      UploadSessions sessions = new UploadSessions(database.jdbi(), database.lookups(), database.statusReads());
+      String id = UUID.randomUUID().toString();
+      database.jdbi().useHandle(h -> h.execute(
+          "INSERT INTO upload_sessions (id, file_size, status, created_at, last_activity_at) VALUES (?, 100, 'initialized', NOW(), NOW())", id));
+      List<org.jdbi.v3.core.Handle> taken = new ArrayList<>();
+      try {
+        // As in a burst of creations: every lookup connection in use, hundreds of requests waiting.
+        for (int i = 0; i < 2; i++) {
+          taken.add(database.lookups().open());
+        }
+        Optional<UploadRow> row = CompletableFuture.supplyAsync(() -> {
+          sessions.openReadOnlyScope();
+          try {
+            return sessions.find(id);
+          } finally {
+            sessions.closeRequestScope();
+          }
+        }).get(2, TimeUnit.SECONDS);
+        assertThat(row).map(UploadRow::id).contains(id);
+      } finally {
+        taken.forEach(org.jdbi.v3.core.Handle::close);
       }
     }
   }
