@@ -18,6 +18,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 final class JsonLogging {
   static final String OWN_FILE_PROPERTY = "logback.configurationFile";
+  private static final String ASYNC = "ASYNC";
 
   /** Libraries that say too much at INFO, and the level they are kept at. */
   private static final Map<String, Level> QUIET =
@@ -26,6 +27,8 @@ final class JsonLogging {
           "com.zaxxer.hikari", Level.WARN,
           "org.flywaydb", Level.WARN,
           "me.desair.tus", Level.ERROR,
+          // Every ffprobe and ffmpeg command line; the server logs the video events itself.
+          "net.bramp.ffmpeg", Level.WARN,
           // Jersey warns that resource instances are not providers, which they need not be.
           "org.glassfish.jersey.internal.inject.Providers", Level.ERROR);
 
@@ -57,6 +60,11 @@ final class JsonLogging {
     QUIET.forEach((name, level) -> context.getLogger(name).setLevel(level));
   }
 
+  /** Whether {@link #install} has set up this context. */
+  static boolean installed(LoggerContext context) {
+    return context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(ASYNC) != null;
+  }
+
   /**
    * Routes java.util.logging (Jersey's) into the same lines, its levels kept equal to logback's so
    * that what logback would drop is not even made. Apart from {@link #install}: java.util.logging's
@@ -83,7 +91,7 @@ final class JsonLogging {
    */
   private static AsyncAppender async(LoggerContext context, ConsoleAppender<ILoggingEvent> stdout) {
     AsyncAppender async = new AsyncAppender();
-    async.setName("ASYNC");
+    async.setName(ASYNC);
     async.setContext(context);
     async.setQueueSize(1024);
     async.setDiscardingThreshold(0);

@@ -16,13 +16,16 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     StartupPhases phases = new StartupPhases();
-    // Jetty's MimeTypes, which the Server's constructor needs, lists every locale the JDK knows in
-    // its static initializer: a quarter of this thread's way to the bound port. The JDK keeps the
-    // list once made, so it is made here on another core while logging and the configuration are
-    // set up.
+    // Made on another core while logging and the configuration are set up, both needed by Jetty's
+    // MimeTypes when the Server is made: the list of every locale the JDK knows (its static
+    // initializer asks for it; the JDK keeps the list once made), and the jar's index (classes come
+    // from the start-up cache, so the first resource asked for opens the jar: 24,000 entries read).
     Thread.ofPlatform().daemon().name("locales").start(java.util.Locale::getAvailableLocales);
-    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
-      JsonLogging.install(logback);
+    Thread.ofPlatform().daemon().name("jar-index").start(() -> Main.class.getResource("/META-INF/MANIFEST.MF"));
+    JsonLogProvider.select();
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback
+        && !JsonLogging.installed(logback)) {
+      JsonLogging.install(logback); // SLF4J was set up before Main, with logback's own provider
     }
     phases.end("logging");
     List<String> arguments = List.of(args);

@@ -169,7 +169,6 @@ public final class UploadsApp implements AutoCloseable {
         .addKeyValue("data_dir", config.storage().dataDir().toString())
         .addKeyValue("upload_dir", config.storage().uploadDir().toString())
         .addKeyValue("database", config.database().isPostgres() ? "postgresql" : "h2")
-        .addKeyValue("node", config.cluster().nodeId())
         .addKeyValue("max_size", config.tus().maxSize())
         .addKeyValue("upload_page", parts.page.hasUploader() ? "built" : "missing: build with Node.js and npm to enable it");
     phases.addTo(line);
