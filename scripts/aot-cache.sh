@@ -25,23 +25,45 @@ aot_cache_flags() {
   jdk="${jdk//[^A-Za-z0-9.+-]/_}"
   size_time="$(stat -c '%s-%Y' "$jar")"
   cache="$jar_dir/aot/${jar_name%.jar}-$size_time-$jdk.aot"
-  # Caches of earlier builds or JDKs are never used again.
+  # Caches of earlier builds or JDKs are never used again (nor what was checked of them).
   local old
-  for old in "$jar_dir/aot/${jar_name%.jar}"-*.aot; do
-    [ -f "$old" ] && [ "$old" != "$cache" ] && rm -f "$old"
+  for old in "$jar_dir/aot/${jar_name%.jar}"-*.aot*; do
+    [ -f "$old" ] && [ "$old" != "$cache" ] && [[ "$old" != "$cache".ok-* ]] && [[ "$old" != "$cache".no-* ]] && rm -f "$old"
   done
   if [ ! -f "$cache" ]; then
     echo "scripts/run: training the start-up cache for this jar and JDK once (UPLOADS_AOT=off skips it) ..." >&2
     aot_train "$cache" "$jar" "$@" || true
   fi
-  # -XX:AOTMode=auto: a cache the JVM cannot use is ignored, never a failed start.
+  # -XX:AOTMode=auto: a cache the JVM cannot use is ignored, mostly (see aot_usable_with).
   # ArchiveRelocationMode=0 maps the cache at the address it was made for instead of a random one
   # (the default since JDK 20, for ASLR): no pass relocating every pointer in it at start-up, and
   # its pages stay clean file pages shared with the page cache instead of ~65 MB of private
   # copies. IgnoreUnrecognizedVMOptions: a later JDK without that diagnostic flag still starts.
   [ -f "$cache" ] && AOT_FLAGS=(-XX:AOTCache="$cache" -XX:AOTMode=auto -Xlog:aot=off -Xlog:cds=off
     -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:-AOTReplayTraining)
+  if [ ${#AOT_FLAGS[@]} -gt 0 ] && [ -n "${UPLOADS_JVM_OPTS:-}" ] && ! aot_usable_with "$cache" "$jar" "$@"; then
+    echo "scripts/run: the start-up cache cannot be used with UPLOADS_JVM_OPTS=$UPLOADS_JVM_OPTS; starting without it" >&2
+    AOT_FLAGS=()
+  fi
   return 0
+}
+
+# aot_usable_with CACHE JAR JVM_FLAGS...: whether a JVM starts from CACHE with these flags. Not every
+# unusable cache is ignored: one whose archived objects do not fit the old generation the flags
+# leave (e.g. -Xmn6m with -Xms8m) stops the JVM with "Unable to use AOT cache". An operator's flags
+# are tried once, with -version, and the answer is kept next to the cache.
+aot_usable_with() {
+  local cache="$1" jar="$2"; shift 2
+  local sum; sum="$(printf '%s\n' "$@" | cksum)"
+  sum="${sum%% *}"
+  [ -f "$cache.ok-$sum" ] && return 0
+  [ -f "$cache.no-$sum" ] && return 1
+  if java "$@" "${AOT_FLAGS[@]}" -cp "$jar" -version >/dev/null 2>&1; then
+    touch "$cache.ok-$sum"
+  else
+    touch "$cache.no-$sum"
+    return 1
+  fi
 }
 
 aot_train() {
