@@ -16,12 +16,12 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     StartupPhases phases = new StartupPhases();
-    // Made on another core while logging and the configuration are set up, both needed by Jetty's
-    // MimeTypes when the Server is made: the list of every locale the JDK knows (its static
-    // initializer asks for it; the JDK keeps the list once made), and the jar's index (classes come
-    // from the start-up cache, so the first resource asked for opens the jar: 24,000 entries read).
+    // Made on other cores while logging and the configuration are set up: what the bound port's
+    // first answers would otherwise wait for (see warmUp). Jetty's MimeTypes, which the Server's
+    // constructor needs, lists every locale the JDK knows in its static initializer (~100 ms of
+    // CPU on a fresh JVM); the JDK keeps the list once made.
     Thread.ofPlatform().daemon().name("locales").start(java.util.Locale::getAvailableLocales);
-    Thread.ofPlatform().daemon().name("jar-index").start(() -> Main.class.getResource("/META-INF/MANIFEST.MF"));
+    Thread.ofPlatform().daemon().name("warm-up").start(Main::warmUp);
     JsonLogProvider.select();
     if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback
         && !JsonLogging.installed(logback)) {
@@ -95,6 +95,19 @@ public final class Main {
       throw e;
     }
     app.join();
+  }
+
+  /**
+   * One-time state the JDK and Jetty make on first use, on the way to the first answers: the jar's
+   * index (classes come from the start-up cache, so the first resource asked for, Jetty's MIME
+   * table, opens the 24,000-entry jar), the SecureRandom behind request ids, the calendar data
+   * behind the Date header, the virtual threads' scheduler. Each was on the first request's path.
+   */
+  private static void warmUp() {
+    Main.class.getResource("/META-INF/MANIFEST.MF");
+    java.util.UUID.randomUUID();
+    org.eclipse.jetty.http.DateGenerator.formatDate(System.currentTimeMillis());
+    Thread.ofVirtual().start(() -> {});
   }
 
   /**
