@@ -13,15 +13,16 @@ aot_cache_flags() {
   [ "${UPLOADS_AOT:-on}" = off ] && return 0
   # The JDK's version and home from its release file, as scripts/java-env.sh reads it: no JVM
   # start and no subprocess beyond stat (this script's time is part of the server's start).
-  local major jdk="" line size_time cache jar_dir="${jar%/*}" jar_name="${jar##*/}"
-  major="$(java_major "$JAVA_HOME")"
-  [ "${major:-0}" -ge 25 ] || return 0
+  local jdk="" line size_time cache jar_dir="${jar%/*}" jar_name="${jar##*/}"
+  java_major "$JAVA_HOME"
+  [ "$JAVA_MAJOR" -ge 25 ] || return 0
   if [ -f "$JAVA_HOME/release" ]; then
     while IFS= read -r line; do
       [[ "$line" =~ ^(JAVA_RUNTIME_VERSION|IMPLEMENTOR)= ]] && jdk+="${line#*=}-"
     done <"$JAVA_HOME/release"
   fi
-  jdk+="$(cd -P "$JAVA_HOME" && pwd -P)"
+  local here="$PWD"
+  cd -P "$JAVA_HOME" && jdk+="$PWD" && cd "$here"
   jdk="${jdk//[^A-Za-z0-9.+-]/_}"
   size_time="$(stat -c '%s-%Y' "$jar")"
   cache="$jar_dir/aot/${jar_name%.jar}-$size_time-$jdk.aot"

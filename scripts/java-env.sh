@@ -1,21 +1,23 @@
 # Sourced by the scripts: puts a JDK 21 or newer first on PATH (and in JAVA_HOME), picking one
 # under /usr/lib/jvm when neither JAVA_HOME nor the default `java` is new enough (this project's
 # machines default to 17).
-# java_major HOME: the JDK's feature version, read from its release file: starting a JVM only to
-# ask it costs 0.2 s or more on a busy machine, on every start of the server. Plain bash (no sed, no
-# subprocess): scripts/run's own time is part of the server's start.
+# java_major HOME: sets JAVA_MAJOR to the JDK's feature version, read from its release file:
+# starting a JVM only to ask it costs 0.2 s or more on a busy machine, on every start of the
+# server. Plain bash, no subshell (each $(...) forks, ~3 ms): scripts/run's own time is part of
+# the server's start.
 java_major() {
-  local line v=""
+  local line
+  JAVA_MAJOR=""
   if [ -f "$1/release" ]; then
     while IFS= read -r line; do
-      if [[ "$line" =~ ^JAVA_VERSION=\"([0-9]+) ]]; then v="${BASH_REMATCH[1]}"; break; fi
+      if [[ "$line" =~ ^JAVA_VERSION=\"([0-9]+) ]]; then JAVA_MAJOR="${BASH_REMATCH[1]}"; break; fi
     done <"$1/release"
   fi
-  [ -n "$v" ] || v="$("$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1)"
-  echo "${v:-0}"
+  [ -n "$JAVA_MAJOR" ] || JAVA_MAJOR="$("$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1)"
+  JAVA_MAJOR="${JAVA_MAJOR:-0}"
 }
 java_ok() {
-  [ -x "$1/bin/java" ] && [ "$(java_major "$1")" -ge 21 ]
+  [ -x "$1/bin/java" ] && java_major "$1" && [ "$JAVA_MAJOR" -ge 21 ]
 }
 if [ -z "${JAVA_HOME:-}" ] || ! java_ok "$JAVA_HOME"; then
   unset JAVA_HOME
