@@ -16,13 +16,13 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     StartupPhases phases = new StartupPhases();
+    JsonLogProvider.select(); // before any thread could ask SLF4J for a logger
     // Made on other cores while logging and the configuration are set up: what the bound port's
     // first answers would otherwise wait for (see warmUp). Jetty's MimeTypes, which the Server's
     // constructor needs, lists every locale the JDK knows in its static initializer (~100 ms of
     // CPU on a fresh JVM); the JDK keeps the list once made.
     Thread.ofPlatform().daemon().name("locales").start(java.util.Locale::getAvailableLocales);
     Thread.ofPlatform().daemon().name("warm-up").start(Main::warmUp);
-    JsonLogProvider.select();
     if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback
         && !JsonLogging.installed(logback)) {
       JsonLogging.install(logback); // SLF4J was set up before Main, with logback's own provider
