@@ -7,7 +7,8 @@ import java.util.function.Function;
 
 /**
  * Rows read during one request, per thread: tus-java-server's validators and handlers each look
- * the upload up again. Only between {@link #open()} and {@link #close()}; any write forgets them.
+ * the upload up again. Only between {@link #open()} and {@link #close()}; any write forgets them,
+ * except an insert, whose row is known whole (the creation's Upload-Expires needs no read back).
  */
 final class RequestRowCache {
   private final ThreadLocal<Map<String, Optional<UploadRow>>> rows = new ThreadLocal<>();
@@ -33,6 +34,14 @@ final class RequestRowCache {
     Map<String, Optional<UploadRow>> scoped = rows.get();
     if (scoped != null) {
       scoped.clear();
+    }
+  }
+
+  /** A row this thread just wrote whole, as a read of it would now find it. */
+  void remember(UploadRow row) {
+    Map<String, Optional<UploadRow>> scoped = rows.get();
+    if (scoped != null) {
+      scoped.put(row.id(), Optional.of(row));
     }
   }
 

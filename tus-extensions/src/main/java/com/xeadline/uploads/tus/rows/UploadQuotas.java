@@ -39,6 +39,7 @@ public final class UploadQuotas {
             }
             UploadRowColumns.insert(h, row);
           });
+      sessions.rememberInserted(row);
     } catch (QuotaRefusal refusal) {
       throw refusal.exceeded;
     }

@@ -99,6 +99,27 @@ final class UploadRowColumns {
     return rs.wasNull() ? null : value;
   }
 
+  /**
+   * {@code row} as {@link #mapRow} reads it back after {@link #insert}: times at the columns'
+   * microseconds (rounded, as H2 and PostgreSQL store them), empty metadata and parts rather than
+   * null, and no storage provider (a new row has none; insert does not write the column).
+   */
+  static UploadRow asStored(UploadRow row) {
+    return new UploadRow(
+        row.id(), row.userId(), row.fileName(), row.length(), row.contentType(), row.totalChunks(),
+        row.receivedChunks(), row.status(), micros(row.createdAt()), micros(row.lastActivityAt()),
+        micros(row.completedAt()), row.url(), row.metadata() == null ? Map.of() : row.metadata(),
+        row.offset(), row.lengthDeferred(), micros(row.expiresAt()), row.uploadType(), row.uploadConcat(),
+        splitParts(joinParts(row.concatParts())), row.encodedMetadata(), row.creatorIp(),
+        row.failureReason(), row.chunkSize(), row.storageKey(), null);
+  }
+
+  private static Instant micros(Instant instant) {
+    return instant == null
+        ? null
+        : Instant.ofEpochSecond(instant.getEpochSecond(), Math.round(instant.getNano() / 1000.0) * 1000);
+  }
+
   private static Instant instant(ResultSet rs, String column) throws SQLException {
     OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
     return value == null ? null : value.toInstant();

@@ -66,6 +66,12 @@ public final class UploadSessions {
   public void insert(UploadRow row) {
     forgetScopedRows();
     jdbi.useHandle(h -> UploadRowColumns.insert(h, row));
+    rememberInserted(row);
+  }
+
+  /** A row just inserted by this thread, kept for the rest of its request scope as a read would map it. */
+  void rememberInserted(UploadRow row) {
+    cache.remember(UploadRowColumns.asStored(row));
   }
 
   public Optional<UploadRow> find(String id) {
