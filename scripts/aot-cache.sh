@@ -22,7 +22,9 @@ aot_cache_flags() {
     done <"$JAVA_HOME/release"
   fi
   local here="$PWD"
-  cd -P "$JAVA_HOME" && jdk+="$PWD" && cd "$here"
+  CDPATH='' cd -P -- "$JAVA_HOME" || return 0
+  jdk+="$PWD"
+  cd -- "$here" || return 0
   jdk="${jdk//[^A-Za-z0-9.+-]/_}"
   size_time="$(stat -c '%s-%Y' "$jar")"
   cache="$jar_dir/aot/${jar_name%.jar}-$size_time-$jdk.aot"
@@ -42,29 +44,35 @@ aot_cache_flags() {
   # copies. IgnoreUnrecognizedVMOptions: a later JDK without that diagnostic flag still starts.
   [ -f "$cache" ] && AOT_FLAGS=(-XX:AOTCache="$cache" -XX:AOTMode=auto -Xlog:aot=off -Xlog:cds=off
     -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:-AOTReplayTraining)
-  if [ ${#AOT_FLAGS[@]} -gt 0 ] && [ -n "${UPLOADS_JVM_OPTS:-}" ] && ! aot_usable_with "$cache" "$jar" "$@"; then
-    echo "scripts/run: the start-up cache cannot be used with UPLOADS_JVM_OPTS=$UPLOADS_JVM_OPTS; starting without it" >&2
+  local operator="${UPLOADS_JVM_OPTS:-}${JAVA_TOOL_OPTIONS:-}${JDK_JAVA_OPTIONS:-}"
+  if [ ${#AOT_FLAGS[@]} -gt 0 ] && [ -n "$operator" ] && ! aot_usable_with "$cache" "$jar" "$@"; then
+    echo "scripts/run: the start-up cache cannot be used with these JVM options (UPLOADS_JVM_OPTS, JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS); starting without it" >&2
     AOT_FLAGS=()
   fi
   return 0
 }
 
-# aot_usable_with CACHE JAR JVM_FLAGS...: whether a JVM starts from CACHE with these flags. Not every
-# unusable cache is ignored: one whose archived objects do not fit the old generation the flags
-# leave (e.g. -Xmn6m with -Xms8m) stops the JVM with "Unable to use AOT cache". An operator's flags
-# are tried once, with -version, and the answer is kept next to the cache.
+# aot_usable_with CACHE JAR JVM_FLAGS...: whether a JVM starts from CACHE with these flags and the
+# operator's JAVA_TOOL_OPTIONS / JDK_JAVA_OPTIONS. Not every unusable cache is ignored: one whose
+# archived objects do not fit the old generation the flags leave (e.g. -Xmn6m with -Xms8m) stops
+# the JVM with "Unable to use AOT cache". A new set of options is tried once with -version and the
+# answer kept next to the cache; "unusable" only when the same options start without the cache
+# (wrong flags, or a host short of memory for a moment, are left for the real start to report).
 aot_usable_with() {
   local cache="$1" jar="$2"; shift 2
-  local sum; sum="$(printf '%s\n' "$@" | cksum)"
+  local sum; sum="$(printf '%s\n' "$@" "${JAVA_TOOL_OPTIONS:-}" "${JDK_JAVA_OPTIONS:-}" | cksum)"
   sum="${sum%% *}"
   [ -f "$cache.ok-$sum" ] && return 0
   [ -f "$cache.no-$sum" ] && return 1
   if java "$@" "${AOT_FLAGS[@]}" -cp "$jar" -version >/dev/null 2>&1; then
-    touch "$cache.ok-$sum"
-  else
-    touch "$cache.no-$sum"
+    touch "$cache.ok-$sum" 2>/dev/null || true
+    return 0
+  fi
+  if java "$@" -cp "$jar" -version >/dev/null 2>&1; then
+    touch "$cache.no-$sum" 2>/dev/null || true
     return 1
   fi
+  return 0
 }
 
 aot_train() {

@@ -13,7 +13,6 @@ import org.slf4j.Marker;
  * the server's fault: such events become one INFO line {@code http.client_gone}. Real errors pass.
  */
 public final class ClientDisconnectLogFilter extends TurboFilter {
-  private static final org.slf4j.Logger http = LoggerFactory.getLogger("http");
 
   @Override
   public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
@@ -24,8 +23,18 @@ public final class ClientDisconnectLogFilter extends TurboFilter {
         || !ClientGone.is(t)) {
       return FilterReply.NEUTRAL;
     }
-    http.atInfo().addKeyValue("reason", String.valueOf(innermost(t).getMessage())).log("http.client_gone");
+    http().atInfo().addKeyValue("reason", String.valueOf(innermost(t).getMessage())).log("http.client_gone");
     return FilterReply.DENY;
+  }
+
+  /**
+   * The "http" logger of the context this filter serves; not a static field, which would be made
+   * while SLF4J is still being set up (JsonLogProvider installs this filter then) and stay a stand-in.
+   */
+  private org.slf4j.Logger http() {
+    return getContext() instanceof ch.qos.logback.classic.LoggerContext context
+        ? context.getLogger("http")
+        : LoggerFactory.getLogger("http");
   }
 
   private static Throwable innermost(Throwable t) {

@@ -4,7 +4,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.CoreConstants;
-import ch.qos.logback.core.joran.spi.JoranException;
+import ch.qos.logback.core.status.StatusUtil;
 import ch.qos.logback.core.util.StatusPrinter;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
@@ -37,19 +37,22 @@ public final class JsonLogProvider implements SLF4JServiceProvider {
     }
   }
 
+  /** As logback's own provider: a failed set-up is reported on stderr, never thrown into SLF4J. */
   @Override
   public void initialize() {
     context.setName(CoreConstants.DEFAULT_CONTEXT_NAME);
     context.setMDCAdapter(mdc);
-    if (System.getProperty(JsonLogging.OWN_FILE_PROPERTY) != null) {
-      try {
+    try {
+      if (System.getProperty(JsonLogging.OWN_FILE_PROPERTY) != null) {
         new ContextInitializer(context).autoConfig();
-      } catch (JoranException e) {
-        System.err.println("logback: " + e);
+      } else {
+        JsonLogging.install(context);
       }
+    } catch (Exception e) {
+      System.err.println("logging set-up failed: " + e);
+    }
+    if (!StatusUtil.contextHasStatusListener(context)) {
       StatusPrinter.printInCaseOfErrorsOrWarnings(context);
-    } else {
-      JsonLogging.install(context);
     }
     context.start();
   }

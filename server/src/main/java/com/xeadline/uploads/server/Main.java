@@ -16,17 +16,18 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     StartupPhases phases = new StartupPhases();
-    JsonLogProvider.select(); // before any thread could ask SLF4J for a logger
-    // Made on other cores while logging and the configuration are set up: what the bound port's
-    // first answers would otherwise wait for (see warmUp). Jetty's MimeTypes, which the Server's
-    // constructor needs, lists every locale the JDK knows in its static initializer (~100 ms of
-    // CPU on a fresh JVM); the JDK keeps the list once made.
+    // Jetty's MimeTypes, which the Server's constructor needs, lists every locale the JDK knows in
+    // its static initializer (~100 ms of CPU on a fresh JVM); the JDK keeps the list once made, so
+    // it is made on another core from here on.
     Thread.ofPlatform().daemon().name("locales").start(java.util.Locale::getAvailableLocales);
-    Thread.ofPlatform().daemon().name("warm-up").start(Main::warmUp);
+    JsonLogProvider.select();
     if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback
         && !JsonLogging.installed(logback)) {
       JsonLogging.install(logback); // SLF4J was set up before Main, with logback's own provider
     }
+    // After SLF4J is set up: Jetty classes the warm-up initializes get loggers, and a logging call
+    // made while SLF4J is still being set up is replayed with a warning on stderr.
+    Thread.ofPlatform().daemon().name("warm-up").start(Main::warmUp);
     phases.end("logging");
     List<String> arguments = List.of(args);
     if (!arguments.isEmpty() && arguments.get(0).equals("upload")) {
