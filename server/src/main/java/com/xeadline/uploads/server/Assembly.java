@@ -309,7 +309,7 @@ final class Assembly {
     }
     // On PostgreSQL the budgets are cluster-wide: N requests means N across every node.
     Buckets buckets = config.database().isPostgres() ? Buckets.inPostgres(database.dataSource()) : Buckets.inProcess();
-    limited = new RateLimitHandler(config.limits(), buckets, metrics, new ApiRouter(api, context));
+    limited = new RateLimitHandler(config.limits(), buckets, metrics, new ApiRouter(new UnreadBodyCloses(api), context));
     Handler application = config.auth().open() ? limited : authHandler(grantAccess, limited);
     if (config.storage().fsync()) {
       application = new DurableResponses(application, database::syncToDisk);
