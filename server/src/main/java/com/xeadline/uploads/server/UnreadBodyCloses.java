@@ -30,7 +30,7 @@ final class UnreadBodyCloses extends Handler.Wrapper {
    * Whether the body has been read to its end, once what has already arrived of it is read and
    * dropped (never waiting for more).
    */
-  static boolean bodyFinished(Request request) {
+  private static boolean bodyFinished(Request request) {
     while (true) {
       Content.Chunk chunk = request.read();
       if (chunk == null) {

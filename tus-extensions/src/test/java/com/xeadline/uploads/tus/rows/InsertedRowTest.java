@@ -2,12 +2,10 @@ package com.xeadline.uploads.tus.rows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.xeadline.uploads.config.ConfigLoader;
 import com.xeadline.uploads.tus.db.Database;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -19,9 +17,7 @@ import org.junit.jupiter.api.Test;
 class InsertedRowTest {
   @Test
   void theInsertedRowIsFoundWithoutAReadAndEqualsTheStoredOne() throws Exception {
-    try (Database database = Database.open(new ConfigLoader(Map.of())
-        .load(List.of("--database.url=jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "--database.pool-size=2"))
-        .database())) {
+    try (Database database = TwoConnectionDatabase.open()) {
       UploadSessions sessions = new UploadSessions(database.jdbi(), database.lookups());
       Instant now = Instant.parse("2026-11-30T10:00:00.123456789Z");
       String id = UUID.randomUUID().toString();
