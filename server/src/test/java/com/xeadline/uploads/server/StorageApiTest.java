@@ -271,33 +271,35 @@ class StorageApiTest extends ServerPerClass {
         + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"chunkIndex\"\r\n\r\n01\r\n"
         + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"chunk\"; filename=\"c\"\r\n\r\n";
     String tail = "x".repeat(25) + "\r\n--" + boundary + "--\r\n";
-    try (java.net.Socket socket = new java.net.Socket(server.uri("/").getHost(), server.uri("/").getPort())) {
-      socket.setSoTimeout(10_000);
-      // The body's end is held back: the refusal is sent while it is still on its way.
-      socket.getOutputStream().write(("POST /api/storage/upload-chunk HTTP/1.1\r\nHost: x\r\n"
-          + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\n"
-          + "Content-Length: " + (head.length() + tail.length()) + "\r\n\r\n" + head).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      String answer = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII)
-          + readHeaders(socket.getInputStream());
-      assertThat(answer).startsWith("HTTP/1.1 400");
-      assertThat(answer.toLowerCase(java.util.Locale.ROOT)).contains("\r\nconnection: close\r\n");
-    }
-    // A refusal after the whole body was read keeps the connection.
-    HttpResponse<String> whole = uploadChunkRaw(id, "01", new byte[25]);
-    assertThat(whole.statusCode()).isEqualTo(400);
-    assertThat(whole.headers().firstValue("Connection")).isEmpty();
+    String requestHead = "POST /api/storage/upload-chunk HTTP/1.1\r\nHost: x\r\n"
+        + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\n"
+        + "Content-Length: " + (head.length() + tail.length()) + "\r\n\r\n";
+    // The body's end is held back: the refusal is sent while it is still on its way.
+    String early = answerHeaders(requestHead + head);
+    assertThat(early).startsWith("HTTP/1.1 400");
+    assertThat(early.toLowerCase(java.util.Locale.ROOT)).contains("\r\nconnection: close\r\n");
+    // Sent in one write, the whole body has arrived when the refusal is made: the connection stays.
+    String whole = answerHeaders(requestHead + head + tail);
+    assertThat(whole).startsWith("HTTP/1.1 400");
+    assertThat(whole.toLowerCase(java.util.Locale.ROOT)).doesNotContain("connection:");
   }
 
-  private static String readHeaders(java.io.InputStream in) throws java.io.IOException {
-    StringBuilder headers = new StringBuilder();
-    while (!headers.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        break;
+  /** Writes a request in one write on a new connection and reads the answer's status line and headers. */
+  private static String answerHeaders(String request) throws java.io.IOException {
+    try (java.net.Socket socket = new java.net.Socket(server.uri("/").getHost(), server.uri("/").getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.InputStream in = socket.getInputStream();
+      StringBuilder headers = new StringBuilder();
+      while (!headers.toString().endsWith("\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) {
+          break;
+        }
+        headers.append((char) b);
       }
-      headers.append((char) b);
+      return headers.toString();
     }
-    return headers.toString();
   }
 
   static String init(String name, long size, int chunks) throws Exception {
