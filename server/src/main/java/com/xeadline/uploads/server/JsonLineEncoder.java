@@ -1,5 +1,6 @@
 package com.xeadline.uploads.server;
 
+import com.xeadline.uploads.server.http.JsonText;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
@@ -66,14 +67,14 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     if (line.length() > 1) {
       line.append(',');
     }
-    quoted(line, key);
+    JsonText.appendQuoted(line, key);
     line.append(':');
     if (value == null) {
       line.append("null");
     } else if (value instanceof Boolean || isFinite(value)) {
       line.append(value);
     } else {
-      quoted(line, value.toString());
+      JsonText.appendQuoted(line, value.toString());
     }
   }
 
@@ -86,29 +87,5 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
       return Float.isFinite(f);
     }
     return value instanceof Number;
-  }
-
-  private static void quoted(StringBuilder line, String text) {
-    line.append('"');
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '"' -> line.append("\\\"");
-        case '\\' -> line.append("\\\\");
-        case '\n' -> line.append("\\n");
-        case '\r' -> line.append("\\r");
-        case '\t' -> line.append("\\t");
-        case '\b' -> line.append("\\b");
-        case '\f' -> line.append("\\f");
-        default -> {
-          if (c < 0x20) {
-            line.append(String.format("\\u%04x", (int) c));
-          } else {
-            line.append(c);
-          }
-        }
-      }
-    }
-    line.append('"');
   }
 }

@@ -1,5 +1,6 @@
 package com.xeadline.uploads.server.resumable;
 
+import com.xeadline.uploads.server.http.JsonText;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,15 +19,10 @@ final class Problems {
       return;
     }
     boolean typed = version != null && version.hasProblemType(problem.kind());
-    StringBuilder json = new StringBuilder("{\"type\":\"")
-        .append(typed ? problem.kind().typeUri() : "about:blank")
-        .append("\",\"title\":\"")
-        .append(escape(title(problem, typed)))
-        .append("\",\"status\":")
-        .append(problem.status())
-        .append(",\"detail\":\"")
-        .append(escape(problem.getMessage()))
-        .append('"');
+    StringBuilder json = new StringBuilder("{\"type\":");
+    JsonText.appendQuoted(json, typed ? problem.kind().typeUri() : "about:blank").append(",\"title\":");
+    JsonText.appendQuoted(json, title(problem, typed)).append(",\"status\":").append(problem.status()).append(",\"detail\":");
+    JsonText.appendQuoted(json, problem.getMessage());
     if (problem.kind() == DraftProblem.Kind.MISMATCHING_OFFSET) {
       json.append(",\"expected-offset\":").append(problem.expectedOffset());
       json.append(",\"provided-offset\":").append(problem.providedOffset());
@@ -52,23 +48,5 @@ final class Problems {
       case INCONSISTENT_LENGTH -> "inconsistent length values for upload";
       case OTHER -> HttpStatus.getMessage(problem.status());
     };
-  }
-
-  private static String escape(String text) {
-    StringBuilder out = new StringBuilder();
-    for (char c : String.valueOf(text).toCharArray()) {
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.toString();
   }
 }
