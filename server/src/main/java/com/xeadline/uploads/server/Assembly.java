@@ -110,6 +110,7 @@ final class Assembly {
   // routes()
   UploadPageServlet page;
   RateLimitHandler limited;
+  PendingHandler jsonApi;
 
   Assembly(UploadsConfig config, Clock clock, StorageProviders providers, PrometheusMeterRegistry metrics, Database database) {
     this.config = config;
@@ -211,7 +212,19 @@ final class Assembly {
     }
   }
 
-  /** The JSON API: the legacy storage routes, usage, uploads and videos. */
+  /**
+   * The JSON API: the legacy storage routes, usage, uploads and videos. Made beside {@link #routes()}
+   * (after {@link #afterFinish}), which route to it once {@link #openJsonApi} puts it in place.
+   */
+  Handler jsonApiHandler() {
+    return api(chunkedUploads());
+  }
+
+  /** Lets the JSON API's requests, which waited since the routes opened, through to {@code api}. */
+  void openJsonApi(Handler api) throws Exception {
+    jsonApi.open(api);
+  }
+
   private Handler api(LegacyChunkService chunked) {
     FinalUrls finalUrls = new FinalUrls(config.storage().publicFinals(), grants);
     return ApiHandlerFactory.create(
@@ -279,10 +292,13 @@ final class Assembly {
         JettyBodySource::of);
   }
 
-  /** Every route, behind rate limits, auth and (with fsync) durable responses. */
+  /**
+   * Every route, behind rate limits, auth and (with fsync) durable responses; the JSON API's
+   * requests wait until {@link #openJsonApi}.
+   */
   Handler routes() throws Exception {
     TusService tus = tus();
-    Handler api = api(chunkedUploads());
+    jsonApi = new PendingHandler(config.server().startWait());
     ServletContextHandler context = new ServletContextHandler("/");
     context.addFilter(new FilterHolder(new RequestLogFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
     GrantAccess grantAccess = new GrantAccess(grants, storage);
@@ -309,7 +325,7 @@ final class Assembly {
     }
     // On PostgreSQL the budgets are cluster-wide: N requests means N across every node.
     Buckets buckets = config.database().isPostgres() ? Buckets.inPostgres(database.dataSource()) : Buckets.inProcess();
-    limited = new RateLimitHandler(config.limits(), buckets, metrics, new ApiRouter(new UnreadBodyCloses(api), context));
+    limited = new RateLimitHandler(config.limits(), buckets, metrics, new ApiRouter(new UnreadBodyCloses(jsonApi), context));
     Handler application = config.auth().open() ? limited : authHandler(grantAccess, limited);
     if (config.storage().fsync()) {
       application = new DurableResponses(application, database::syncToDisk);

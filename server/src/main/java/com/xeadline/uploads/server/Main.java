@@ -16,10 +16,14 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     StartupPhases phases = new StartupPhases();
-    // Jetty's MimeTypes, which the Server's constructor needs, lists every locale the JDK knows in
-    // its static initializer (~100 ms of CPU on a fresh JVM); the JDK keeps the list once made, so
-    // it is made on another core from here on.
-    Thread.ofPlatform().daemon().name("locales").start(java.util.Locale::getAvailableLocales);
+    List<String> arguments = List.of(args);
+    boolean serving = serves(arguments);
+    if (serving) {
+      // Jetty's MimeTypes, which the Server's constructor needs, lists every locale the JDK knows in
+      // its static initializer (~100 ms of CPU on a fresh JVM); the JDK keeps the list once made, so
+      // it is made on another core from here on.
+      Thread.ofPlatform().daemon().name("locales").start(java.util.Locale::getAvailableLocales);
+    }
     JsonLogProvider.select();
     if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback
         && !JsonLogging.installed(logback)) {
@@ -27,9 +31,10 @@ public final class Main {
     }
     // After SLF4J is set up: Jetty classes the warm-up initializes get loggers, and a logging call
     // made while SLF4J is still being set up is replayed with a warning on stderr.
-    Thread.ofPlatform().daemon().name("warm-up").start(Main::warmUp);
+    if (serving) {
+      Thread.ofPlatform().daemon().name("warm-up").start(Main::warmUp);
+    }
     phases.end("logging");
-    List<String> arguments = List.of(args);
     if (!arguments.isEmpty() && arguments.get(0).equals("upload")) {
       System.exit(new UploadCommand(System.out, System.err).run(arguments.subList(1, arguments.size())));
       return;
@@ -96,6 +101,12 @@ public final class Main {
       throw e;
     }
     app.join();
+  }
+
+  /** Whether these arguments start the server (not a command-line tool or the help). */
+  private static boolean serves(List<String> arguments) {
+    boolean tool = !arguments.isEmpty() && (arguments.get(0).equals("upload") || arguments.get(0).equals("token"));
+    return !tool && !arguments.contains("--help") && !arguments.contains("-h");
   }
 
   /**

@@ -65,13 +65,18 @@ final class StartupGate extends Handler.Wrapper {
         return answer(request, response, callback, 503, "{\"status\":\"starting\"}");
       }
       if (!ready.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-        response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        return EarlyRefusal.send(request, response, callback, 503, "Service Unavailable",
-            "The server is still starting; retry shortly.", ",\"retryAfter\":" + RETRY_AFTER_SECONDS);
+        return stillStarting(request, response, callback);
       }
     }
     return super.handle(request, response, callback);
+  }
+
+  /** The answer to a request that waited {@code server.start-wait} for the server to start, in vain. */
+  static boolean stillStarting(Request request, Response response, Callback callback) throws java.io.IOException {
+    response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    return EarlyRefusal.send(request, response, callback, 503, "Service Unavailable",
+        "The server is still starting; retry shortly.", ",\"retryAfter\":" + RETRY_AFTER_SECONDS);
   }
 
   /** 204 with the discovery headers, the request id and the request's log line, as the servlets do. */

@@ -28,7 +28,7 @@ public final class EarlyRefusal {
     String body;
     if (Request.getPathInContext(request).startsWith("/api/")) {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
-      String quoted = "\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+      String quoted = JsonText.appendQuoted(new StringBuilder(), detail).toString();
       body =
           "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":" + quoted
               + ",\"error\":" + quoted + extraJson + "}";
