@@ -225,6 +225,13 @@ final class Assembly {
     jsonApi.open(api);
   }
 
+  /** The start failed: the JSON API's waiting requests are refused at once (none when there are no routes yet). */
+  void failJsonApi() {
+    if (jsonApi != null) {
+      jsonApi.fail();
+    }
+  }
+
   private Handler api(LegacyChunkService chunked) {
     FinalUrls finalUrls = new FinalUrls(config.storage().publicFinals(), grants);
     return ApiHandlerFactory.create(
@@ -315,7 +322,7 @@ final class Assembly {
     context.addServlet(
         new ServletHolder(
             "ready",
-            new ReadyServlet(database.jdbi(), config.storage().dataDir(), freeSpace, providers)),
+            new ReadyServlet(database.jdbi(), config.storage().dataDir(), freeSpace, providers, jsonApi::isOpen)),
         "/readyz");
     context.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics)), "/metrics");
     page = new UploadPageServlet();

@@ -2,6 +2,7 @@ package com.xeadline.uploads.server;
 
 import com.xeadline.uploads.tus.upload.StorageFailure;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.io.EofException;
@@ -10,14 +11,14 @@ import org.eclipse.jetty.io.EofException;
  * Tells a client that went away (closed, reset, timed out, cut for a newer request) from a
  * failure of the server, and records for the request log what the client really got.
  */
-final class ClientGone {
+public final class ClientGone {
   /** Request attribute: the status to log when it differs from the response's (499: no answer reached the client). */
   static final String LOGGED_STATUS = "uploads.logged_status";
   static final int NO_ANSWER = 499;
 
   private ClientGone() {}
 
-  static boolean is(Throwable e) {
+  public static boolean is(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof StorageFailure) {
         return false;
@@ -31,6 +32,24 @@ final class ClientGone {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether the body stalled past the idle timeout: unlike a reset or a closed connection, the
+   * client may still be there to read an answer.
+   */
+  public static boolean stalled(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The client hears nothing more on this connection (a stalled body's rest must not be read as a request). */
+  public static void closeAfter(HttpServletResponse response) {
+    response.setHeader("Connection", "close");
   }
 
   static void mark(HttpServletRequest request) {

@@ -16,24 +16,32 @@ import org.eclipse.jetty.util.Callback;
 final class PendingHandler extends Handler.Wrapper {
   private final Duration wait;
   private final CountDownLatch ready = new CountDownLatch(1);
+  private volatile boolean failed;
 
   PendingHandler(Duration wait) {
     super(true); // the handler is set while the server runs
     this.wait = wait;
   }
 
-  /** Puts the handler in place (started with this one) and lets waiting requests through. */
+  /** Puts the handler in place (started now, stopped with this one) and lets waiting requests through. */
   void open(Handler handler) throws Exception {
-    setHandler(LookupsFirst.below(handler));
-    if (isStarted() && !handler.isStarted()) {
-      handler.start();
-    }
+    StartupGate.install(this, handler);
     ready.countDown();
+  }
+
+  /** The handler will never come (the start failed): waiting requests get the 503 at once. */
+  void fail() {
+    failed = true;
+    ready.countDown();
+  }
+
+  boolean isOpen() {
+    return ready.getCount() == 0 && !failed;
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    if (ready.getCount() > 0 && !ready.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+    if (ready.getCount() > 0 && !ready.await(wait.toMillis(), TimeUnit.MILLISECONDS) || failed) {
       return StartupGate.stillStarting(request, response, callback);
     }
     return super.handle(request, response, callback);

@@ -10,24 +10,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * {@code /readyz}: ready to take uploads when the database answers, the data directory is
- * writable, every directory the server writes has enough free space, and the storage provider
- * answers. 503 lists what is not.
+ * writable, every directory the server writes has enough free space, the storage provider
+ * answers and the JSON API is in place. 503 lists what is not.
  */
 final class ReadyServlet extends HttpServlet {
   private final transient Jdbi jdbi;
   private final transient Path dataDir;
   private final transient FreeSpace freeSpace;
   private final transient StorageProviders providers;
+  private final transient BooleanSupplier jsonApiOpen;
 
-  ReadyServlet(Jdbi jdbi, Path dataDir, FreeSpace freeSpace, StorageProviders providers) {
+  ReadyServlet(Jdbi jdbi, Path dataDir, FreeSpace freeSpace, StorageProviders providers, BooleanSupplier jsonApiOpen) {
     this.jdbi = jdbi;
     this.dataDir = dataDir;
     this.freeSpace = freeSpace;
     this.providers = providers;
+    this.jsonApiOpen = jsonApiOpen;
   }
 
   @Override
@@ -46,6 +49,7 @@ final class ReadyServlet extends HttpServlet {
       providers.current().stat("readiness/probe");
       return true;
     }));
+    checks.put("jsonApi", jsonApiOpen.getAsBoolean());
     boolean ready = !checks.containsValue(false);
     StringBuilder json = new StringBuilder("{\"status\":\"").append(ready ? "ready" : "not-ready").append("\",\"checks\":{");
     checks.forEach((name, ok) -> json.append('"').append(name).append("\":").append(ok).append(','));

@@ -36,13 +36,24 @@ final class StartupGate extends Handler.Wrapper {
     this.wait = wait;
   }
 
-  /** Puts the built application behind the gate (started with it) and lets waiting requests through. */
+  /** Puts the built application behind the gate (started now, stopped with it) and lets waiting requests through. */
   void open(Handler application) throws Exception {
-    setHandler(LookupsFirst.below(application));
-    if (isStarted() && !application.isStarted()) {
-      application.start();
-    }
+    install(this, application);
     ready.countDown();
+  }
+
+  /**
+   * Sets {@code handler} below {@code wrapper} in a server that may be running. Jetty adds a
+   * handler set on a started wrapper as a bean it neither starts nor stops: it is made managed
+   * here, so the server's stop stops it (Jersey, the session table's pool, the servlets).
+   */
+  static void install(Handler.Wrapper wrapper, Handler handler) throws Exception {
+    Handler below = LookupsFirst.below(handler);
+    wrapper.setHandler(below);
+    if (wrapper.isStarted()) {
+      wrapper.manage(below);
+      below.start();
+    }
   }
 
   boolean isOpen() {

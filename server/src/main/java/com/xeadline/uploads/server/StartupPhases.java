@@ -13,7 +13,7 @@ import org.slf4j.spi.LoggingEventBuilder;
 /**
  * The millis of each start-up phase, for the one {@code server.started} line: {@code ms_jvm} from
  * the JVM's start to {@code main}, then each phase of the main sequence, each section
- * run beside it ({@link Forks}), and {@code ms_total} from the JVM's start to the open gate.
+ * run beside it ({@link Forks}), and {@code ms_total} from the JVM's start to the end of the start (the JSON API open too).
  */
 final class StartupPhases {
   private final long origin = System.nanoTime();
@@ -27,7 +27,7 @@ final class StartupPhases {
     long now = System.nanoTime();
     millis.put(phase, (now - last) / 1_000_000);
     last = now;
-    if (phase.equals("open")) {
+    if (phase.equals("api_open")) {
       openedAt = now;
     }
   }

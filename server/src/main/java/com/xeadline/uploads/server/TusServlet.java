@@ -64,25 +64,55 @@ final class TusServlet extends HttpServlet {
         response.setHeader("Tus-Resumable", "1.0.0");
         response.setHeader("Retry-After", Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS));
         response.setHeader("Cache-Control", "no-store");
-        response.setContentType("text/plain; charset=utf-8");
-        try {
-          response.getWriter().write("The database is unavailable; retry shortly. Bytes already acknowledged are kept.");
-        } catch (IOException | IllegalStateException ignored) {
-          // the client went away, or a body was already started: the status says enough
-        }
+        writeText(response, "The database is unavailable; retry shortly. Bytes already acknowledged are kept.");
       }
     } catch (IOException e) {
       if (ClientGone.is(e)) {
         // The client went away, stalled past the idle timeout, or its connection was cut so that a
         // newer request could take the upload; what it sent is already saved.
-        ClientGone.mark(request);
         log.atInfo()
             .addKeyValue("path", request.getRequestURI())
             .addKeyValue("reason", String.valueOf(e.getMessage()))
             .log("tus.request_broken");
+        answerBrokenBody(request, response, e);
       } else {
         answerServerFailure(request, response, e);
       }
+    }
+  }
+
+  /**
+   * A body that broke off is never answered with Jetty's default 200, which a client would take
+   * for success: 500, as tusd answers a read timeout or a reset, so that tus clients retry (they
+   * give up on most 4xx) and ask HEAD where to resume; the connection closes, so the rest of a
+   * stalled body is never read as a next request. Only a stalled client may still read it.
+   */
+  private static void answerBrokenBody(HttpServletRequest request, HttpServletResponse response, IOException e) {
+    if (!ClientGone.stalled(e)) {
+      ClientGone.mark(request); // reset or closed: nothing reaches the client
+    }
+    if (response.isCommitted()) {
+      return;
+    }
+    ClientGone.closeAfter(response);
+    if (response.getStatus() == 201) {
+      return; // a creation with upload: the upload exists, its Location says where to ask HEAD
+    }
+    response.setStatus(500);
+    response.setHeader("Tus-Resumable", "1.0.0");
+    response.setHeader("Cache-Control", "no-store");
+    writeText(response, "The request body broke off; what arrived is kept: ask HEAD for the offset and resume.");
+  }
+
+  /** A short text answer, whatever length the handler had already declared. */
+  private static void writeText(HttpServletResponse response, String text) {
+    byte[] body = (text + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    response.setContentType("text/plain; charset=utf-8");
+    response.setContentLength(body.length);
+    try {
+      response.getOutputStream().write(body);
+    } catch (IOException | IllegalStateException ignored) {
+      // the client went away: the log line says what happened
     }
   }
 
@@ -108,14 +138,9 @@ final class TusServlet extends HttpServlet {
     if (e instanceof StorageFailure failure && failure.committedOffset() >= 0) {
       response.setHeader("Upload-Offset", Long.toString(failure.committedOffset()));
     }
-    response.setContentType("text/plain; charset=utf-8");
-    try {
-      response.getWriter().write(status == 507
-          ? "The server is out of disk space; the bytes up to Upload-Offset are kept: resume from there later."
-          : "The server could not store the upload's bytes; ask HEAD for the offset and resume.");
-    } catch (IOException | IllegalStateException ignored) {
-      // the client went away: the log line says what happened
-    }
+    writeText(response, status == 507
+        ? "The server is out of disk space; the bytes up to Upload-Offset are kept: resume from there later."
+        : "The server could not store the upload's bytes; ask HEAD for the offset and resume.");
   }
 
   private static String lastSegment(String path) {

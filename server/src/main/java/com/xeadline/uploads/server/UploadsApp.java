@@ -123,6 +123,7 @@ public final class UploadsApp implements AutoCloseable {
     StartupPhases.Forks forks = phases.forks();
     StartupPhases.Fork<StorageProviders> storage = forks.fork("providers", providers);
     Database database = null;
+    Assembly assembled = null;
     try {
       prepareInBackground(config);
       PrometheusMeterRegistry metrics = meterRegistry(config.cluster().nodeId());
@@ -136,6 +137,7 @@ public final class UploadsApp implements AutoCloseable {
           forks.fork("video_tools", () -> VideoTools.resolve(config.video(), config.storage().dataDir()));
       StartupPhases.Fork<Void> jvmMetrics = forks.fork("jvm_metrics", () -> bindJvmMetrics(metrics));
       Assembly parts = new Assembly(config, clock, storage.join(), metrics, database);
+      assembled = parts;
       parts.uploads();
       parts.afterFinish(tools.join());
       phases.end("assembly");
@@ -159,11 +161,25 @@ public final class UploadsApp implements AutoCloseable {
       logStarted(config, server, parts, phases);
       return new Running(database, housekeeping, parts.workers, parts.locks);
     } catch (Exception | Error e) {
+      if (assembled != null) {
+        assembled.failJsonApi();
+      }
+      if (gate.isOpen()) {
+        stopServing(server, e); // the routes were open: no request may reach the database closed below
+      }
       forks.close(); // nothing of the start may still use the database
       if (database != null) {
         database.close();
       }
       throw e;
+    }
+  }
+
+  private static void stopServing(Server server, Throwable failure) {
+    try {
+      server.stop();
+    } catch (Exception stop) {
+      failure.addSuppressed(stop);
     }
   }
 

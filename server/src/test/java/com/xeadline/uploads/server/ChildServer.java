@@ -70,6 +70,7 @@ final class ChildServer implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port + "/");
   }
 
+  /** Until /healthz answers and the start has ended (the server.started line). */
   private void awaitHealthy() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + STARTUP_BOUND.toNanos();
@@ -80,7 +81,9 @@ final class ChildServer implements AutoCloseable {
       try {
         HttpResponse<String> health =
             http.send(HttpRequest.newBuilder(base().resolve("/healthz")).build(), HttpResponse.BodyHandlers.ofString());
-        if (health.statusCode() == 200) {
+        // Healthy once the routes open; started once the rest (the JSON API) is in place too. A
+        // SIGTERM before that lets the start finish first, which a test timing its stop must not meet.
+        if (health.statusCode() == 200 && Files.readString(log).contains("\"event\":\"server.started\"")) {
           return;
         }
       } catch (IOException notYet) {

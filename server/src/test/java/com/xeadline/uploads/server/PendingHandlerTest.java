@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.NetworkConnector;
@@ -21,36 +23,69 @@ import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The JSON API made after the routes opened: its requests wait for it, up to the start wait. */
+/**
+ * The JSON API made after the routes opened: its requests wait for it, up to the start wait. Below
+ * {@link LookupsFirst}, as in the server: Jetty refuses a blocking handler added below a
+ * non-blocking one in a running server unless it is declared non-blocking there.
+ */
 class PendingHandlerTest {
   private final HttpClient http = HttpClient.newHttpClient();
+  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private Server server;
 
   @AfterEach
   void stop() throws Exception {
     server.stop();
+    http.close();
+    threads.close();
   }
 
   @Test
   void aRequestWaitsForTheHandlerAndIsAnsweredByIt() throws Exception {
     PendingHandler pending = new PendingHandler(Duration.ofSeconds(30));
     URI base = start(pending);
+    CompletableFuture<HttpResponse<String>> early = waitingRequest(base);
+
+    Handler made = answering("made");
+    pending.open(made);
+    HttpResponse<String> answered = early.get(10, TimeUnit.SECONDS);
+    assertThat(answered.statusCode()).isEqualTo(200);
+    assertThat(answered.body()).isEqualTo("made");
+    assertThat(pending.isOpen()).isTrue();
+
+    server.stop(); // the handler put in place while running stops with the server
+    assertThat(made.isStopped()).isTrue();
+  }
+
+  @Test
+  void whenTheStartFailsAWaitingRequestIsRefusedAtOnce() throws Exception {
+    PendingHandler pending = new PendingHandler(Duration.ofSeconds(30));
+    URI base = start(pending);
+    CompletableFuture<HttpResponse<String>> early = waitingRequest(base);
+
+    pending.fail();
+    assertThat(early.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+    assertThat(pending.isOpen()).isFalse();
+  }
+
+  /** A request sent before the handler is in place, still unanswered a moment later. */
+  private CompletableFuture<HttpResponse<String>> waitingRequest(URI base) throws InterruptedException {
     CompletableFuture<HttpResponse<String>> early =
         http.sendAsync(HttpRequest.newBuilder(base.resolve("/api/storage/upload-status?uploadId=x")).build(), HttpResponse.BodyHandlers.ofString());
     Thread.sleep(300);
     assertThat(early).isNotDone();
+    return early;
+  }
 
-    pending.open(new Handler.Abstract() {
+  private static Handler answering(String body) {
+    return new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         response.setStatus(200);
-        response.write(true, ByteBuffer.wrap("made".getBytes(StandardCharsets.UTF_8)), callback);
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
         return true;
       }
-    });
-    HttpResponse<String> answered = early.get(10, TimeUnit.SECONDS);
-    assertThat(answered.statusCode()).isEqualTo(200);
-    assertThat(answered.body()).isEqualTo("made");
+    };
   }
 
   @Test
@@ -69,7 +104,7 @@ class PendingHandlerTest {
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
-    server.setHandler(handler);
+    server.setHandler(new LookupsFirst(handler, threads, threads));
     server.start();
     return URI.create("http://127.0.0.1:" + ((NetworkConnector) server.getConnectors()[0]).getLocalPort());
   }

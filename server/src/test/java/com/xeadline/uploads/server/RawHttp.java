@@ -37,6 +37,15 @@ final class RawHttp implements AutoCloseable {
 
   /** Sends the request head; {@code headerLines} are "Name: value". */
   RawHttp(URI target, String method, String... headerLines) throws IOException {
+    this(target, method, new byte[0], headerLines);
+  }
+
+  /** Sends the request head and {@code body} in one write, so the whole request arrives at once. */
+  static RawHttp inOneWrite(URI target, String method, byte[] body, String... headerLines) throws IOException {
+    return new RawHttp(target, method, body, headerLines);
+  }
+
+  private RawHttp(URI target, String method, byte[] firstBody, String... headerLines) throws IOException {
     this.method = method;
     socket = new Socket(target.getHost(), target.getPort());
     socket.setSoTimeout(30_000);
@@ -49,7 +58,10 @@ final class RawHttp implements AutoCloseable {
       head.append(line).append("\r\n");
     }
     head.append("\r\n");
-    out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+    ByteArrayOutputStream request = new ByteArrayOutputStream();
+    request.writeBytes(head.toString().getBytes(StandardCharsets.US_ASCII));
+    request.writeBytes(firstBody);
+    out.write(request.toByteArray());
     out.flush();
   }
 

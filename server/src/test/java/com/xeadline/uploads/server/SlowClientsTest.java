@@ -115,4 +115,30 @@ class SlowClientsTest {
       return false;
     }
   }
+
+  @Test
+  void aBodyStalledPastTheIdleTimeoutIsNeverAnsweredAsASuccess() throws Exception {
+    try (TestServer server = TestServer.start("--server.idle-timeout=1s")) {
+      byte[] source = TestServer.randomBytes(64 * 1024, 72);
+      String tus = server.create(source.length);
+      try (RawPatch patch = new RawPatch(URI.create(tus), 0, source.length)) {
+        patch.send(source, 0, 1000); // then nothing: the idle timeout cuts the body
+        assertThat(patch.status()).isEqualTo(500);
+      }
+      assertThat(server.head(tus).headers().firstValue("Upload-Offset")).hasValue("1000");
+
+      String draft = server.create(source.length);
+      try (RawHttp patch = new RawHttp(URI.create(draft), "PATCH", "Upload-Draft-Interop-Version: 6", "Upload-Offset: 0",
+          "Upload-Complete: ?1", "Content-Type: application/partial-upload", "Content-Length: " + source.length)) {
+        patch.send(source, 0, 1000);
+        RawHttp.Response refused = patch.next();
+        // A 2xx would tell the client its whole upload is complete.
+        assertThat(refused.status()).isEqualTo(500);
+        assertThat(refused.header("Connection")).isEqualTo("close");
+        assertThat(refused.header("Content-Type")).isEqualTo("application/problem+json");
+      }
+      assertThat(server.head(draft).headers().firstValue("Upload-Offset")).hasValue("1000");
+      assertThat(server.patch(draft, 1000, java.util.Arrays.copyOfRange(source, 1000, source.length)).statusCode()).isEqualTo(204);
+    }
+  }
 }

@@ -267,38 +267,32 @@ class StorageApiTest extends ServerPerClass {
   void aChunkRefusedBeforeItsBodyIsReadClosesTheConnectionAndSaysSo() throws Exception {
     String id = init("a.mp4", 100, 4);
     String boundary = "b0undary";
-    String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"uploadId\"\r\n\r\n" + id + "\r\n"
+    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"uploadId\"\r\n\r\n" + id + "\r\n"
         + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"chunkIndex\"\r\n\r\n01\r\n"
-        + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"chunk\"; filename=\"c\"\r\n\r\n";
-    String tail = "x".repeat(25) + "\r\n--" + boundary + "--\r\n";
-    String requestHead = "POST /api/storage/upload-chunk HTTP/1.1\r\nHost: x\r\n"
-        + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\n"
-        + "Content-Length: " + (head.length() + tail.length()) + "\r\n\r\n";
+        + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"chunk\"; filename=\"c\"\r\n\r\n")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] tail = ("x".repeat(25) + "\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] whole = java.util.Arrays.copyOf(head, head.length + tail.length);
+    System.arraycopy(tail, 0, whole, head.length, tail.length);
+    String[] headers = {"Content-Type: multipart/form-data; boundary=" + boundary, "Content-Length: " + whole.length};
+    java.net.URI chunkUri = server.uri("/api/storage/upload-chunk");
     // The body's end is held back: the refusal is sent while it is still on its way.
-    String early = answerHeaders(requestHead + head);
-    assertThat(early).startsWith("HTTP/1.1 400");
-    assertThat(early.toLowerCase(java.util.Locale.ROOT)).contains("\r\nconnection: close\r\n");
-    // Sent in one write, the whole body has arrived when the refusal is made: the connection stays.
-    String whole = answerHeaders(requestHead + head + tail);
-    assertThat(whole).startsWith("HTTP/1.1 400");
-    assertThat(whole.toLowerCase(java.util.Locale.ROOT)).doesNotContain("connection:");
-  }
-
-  /** Writes a request in one write on a new connection and reads the answer's status line and headers. */
-  private static String answerHeaders(String request) throws java.io.IOException {
-    try (java.net.Socket socket = new java.net.Socket(server.uri("/").getHost(), server.uri("/").getPort())) {
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      java.io.InputStream in = socket.getInputStream();
-      StringBuilder headers = new StringBuilder();
-      while (!headers.toString().endsWith("\r\n\r\n")) {
-        int b = in.read();
-        if (b < 0) {
-          break;
-        }
-        headers.append((char) b);
-      }
-      return headers.toString();
+    try (RawHttp early = new RawHttp(chunkUri, "POST", headers)) {
+      early.send(head, 0, head.length);
+      RawHttp.Response refused = early.next();
+      assertThat(refused.status()).isEqualTo(400);
+      assertThat(refused.header("Connection")).isEqualTo("close");
+    }
+    // Sent in one write, the whole body has arrived when the refusal is made: the connection stays,
+    // and answers the next request.
+    try (RawHttp complete = RawHttp.inOneWrite(chunkUri, "POST", whole, headers)) {
+      RawHttp.Response refused = complete.next();
+      assertThat(refused.status()).isEqualTo(400);
+      assertThat(refused.header("Connection")).isNull();
+      byte[] next = ("GET /api/storage/upload-status?uploadId=" + id + " HTTP/1.1\r\nHost: x\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      complete.send(next, 0, next.length);
+      assertThat(complete.next().status()).isEqualTo(200);
     }
   }
 

@@ -1,8 +1,10 @@
 package com.xeadline.uploads.server.resumable;
 
+import com.xeadline.uploads.server.ClientGone;
 import com.xeadline.uploads.server.http.RefusedBody;
 import com.xeadline.uploads.server.auth.AuthHandler;
 import com.xeadline.uploads.tus.db.DatabaseOutage;
+import com.xeadline.uploads.tus.upload.StorageFailure;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -97,12 +99,7 @@ public final class ResumableUploadFilter extends HttpFilter {
       Problems.write(response, version, problem);
       drain(request);
     } catch (IOException e) {
-      // The client went away, stalled past the idle timeout, or its connection was cut so that a
-      // newer request could take the upload; what it sent is already saved.
-      log.atInfo()
-          .addKeyValue("path", request.getRequestURI())
-          .addKeyValue("reason", String.valueOf(e.getMessage()))
-          .log("resumable.request_broken");
+      answerFailure(request, response, version, e);
     } catch (RuntimeException e) {
       if (!DatabaseOutage.isCause(e) || response.isCommitted()) {
         throw e;
@@ -113,6 +110,31 @@ public final class ResumableUploadFilter extends HttpFilter {
       Problems.write(
           response, version, new DraftProblem(503, "The database is unavailable; retry shortly. Bytes already acknowledged are kept."));
     }
+  }
+
+  /**
+   * A body that broke off (the client went away, stalled past the idle timeout, or its connection
+   * was cut so that a newer request could take the upload: what it sent is already saved), or the
+   * server failed to store it. Never Jetty's default 200, which a client would take for a
+   * completed append: 500 (507 when the disk is full), with the connection closed.
+   */
+  private static void answerFailure(HttpServletRequest request, HttpServletResponse response, InteropVersion version, IOException e)
+      throws IOException {
+    boolean broken = ClientGone.is(e);
+    int status = broken ? 500 : StorageFailure.isDiskFull(e) ? 507 : 500;
+    var line = broken ? log.atInfo() : log.atError().setCause(status == 507 ? null : e);
+    line.addKeyValue("path", request.getRequestURI())
+        .addKeyValue("status", status)
+        .addKeyValue("reason", String.valueOf(e.getMessage()))
+        .log(broken ? "resumable.request_broken" : "resumable.storage_failed");
+    if (response.isCommitted()) {
+      return;
+    }
+    ClientGone.closeAfter(response);
+    Problems.write(response, version, new DraftProblem(status, broken
+        ? "The request body broke off; what arrived is kept: ask for the offset with HEAD and resume."
+        : status == 507 ? "The server is out of disk space; the bytes up to the upload's offset are kept."
+        : "The server could not store the upload's bytes; ask for the offset with HEAD and resume."));
   }
 
   /** The method, or the one X-HTTP-Method-Override names on a POST (as tus allows). */
