@@ -52,6 +52,16 @@ public final class ClientGone {
     response.setHeader("Connection", "close");
   }
 
+  /**
+   * For the request log, after a body broke off: 499 unless the body only stalled, in which case
+   * the client may still read the answer written for it.
+   */
+  public static void markUnlessStalled(HttpServletRequest request, Throwable e) {
+    if (!stalled(e)) {
+      mark(request);
+    }
+  }
+
   static void mark(HttpServletRequest request) {
     request.setAttribute(LOGGED_STATUS, NO_ANSWER);
   }

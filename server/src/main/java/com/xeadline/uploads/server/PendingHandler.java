@@ -41,7 +41,8 @@ final class PendingHandler extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    if (ready.getCount() > 0 && !ready.await(wait.toMillis(), TimeUnit.MILLISECONDS) || failed) {
+    boolean waitedInVain = ready.getCount() > 0 && !ready.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+    if (waitedInVain || failed) {
       return StartupGate.stillStarting(request, response, callback);
     }
     return super.handle(request, response, callback);

@@ -88,9 +88,7 @@ final class TusServlet extends HttpServlet {
    * stalled body is never read as a next request. Only a stalled client may still read it.
    */
   private static void answerBrokenBody(HttpServletRequest request, HttpServletResponse response, IOException e) {
-    if (!ClientGone.stalled(e)) {
-      ClientGone.mark(request); // reset or closed: nothing reaches the client
-    }
+    ClientGone.markUnlessStalled(request, e);
     if (response.isCommitted()) {
       return;
     }

@@ -127,6 +127,9 @@ public final class ResumableUploadFilter extends HttpFilter {
         .addKeyValue("status", status)
         .addKeyValue("reason", String.valueOf(e.getMessage()))
         .log(broken ? "resumable.request_broken" : "resumable.storage_failed");
+    if (broken) {
+      ClientGone.markUnlessStalled(request, e);
+    }
     if (response.isCommitted()) {
       return;
     }
