@@ -1,5 +1,6 @@
 package com.xeadline.uploads.server;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
@@ -49,8 +50,16 @@ final class UnreadBodyCloses extends Handler.Wrapper {
     }
   }
 
+  /**
+   * Once it says {@code Connection: close}, the answer is held until its end and sent whole with
+   * its length (up to {@link #HOLD_LIMIT}; refusals are small): else it would end at the close,
+   * and closing a connection with an unread body in it is a reset, which the client may meet
+   * before the answer's end (seen as "http1_0 content" failures of the JDK's HttpClient).
+   */
   private static final class ClosingResponse extends Response.Wrapper {
+    private static final int HOLD_LIMIT = 64 * 1024;
     private boolean checked;
+    private ByteArrayOutputStream held;
 
     ClosingResponse(Request request, Response wrapped) {
       super(request, wrapped);
@@ -62,9 +71,29 @@ final class UnreadBodyCloses extends Handler.Wrapper {
         checked = true;
         if (!bodyFinished(getRequest())) {
           getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+          held = new ByteArrayOutputStream();
         }
       }
-      super.write(last, content, callback);
+      if (held == null) {
+        super.write(last, content, callback);
+        return;
+      }
+      if (content != null) {
+        ByteBuffer copy = content.slice();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        held.writeBytes(bytes);
+      }
+      if (!last && held.size() <= HOLD_LIMIT) {
+        callback.succeeded();
+        return;
+      }
+      ByteBuffer whole = ByteBuffer.wrap(held.toByteArray());
+      held = null;
+      if (last) {
+        getHeaders().put(HttpHeader.CONTENT_LENGTH, whole.remaining());
+      }
+      super.write(last, whole, callback);
     }
   }
 }

@@ -282,6 +282,9 @@ class StorageApiTest extends ServerPerClass {
       RawHttp.Response refused = early.next();
       assertThat(refused.status()).isEqualTo(400);
       assertThat(refused.header("Connection")).isEqualTo("close");
+      // Its end is told by its length, not by the close, which an unread body makes a reset.
+      assertThat(refused.header("Content-Length")).isEqualTo(Integer.toString(refused.body().length()));
+      assertThat(refused.body()).contains("chunkIndex");
     }
     // Sent in one write, the whole body has arrived when the refusal is made: the connection stays,
     // and answers the next request.
