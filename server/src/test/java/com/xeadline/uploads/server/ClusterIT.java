@@ -274,7 +274,8 @@ class ClusterIT {
       while (System.nanoTime() < deadline) {
         TestServer node = nodes.get(2);
         status = JSON.readTree(node.send(HttpRequest.newBuilder(node.uri("/api/storage/upload-status?uploadId=" + id)).build()).body());
-        if (status.path("transcodedVersions").size() == 2) {
+        // A rendition is listed as soon as it is stored; its job is marked done just after.
+        if (status.path("transcodedVersions").size() == 2 && allJobsEnded(status)) {
           break;
         }
         Thread.sleep(100);
@@ -300,6 +301,16 @@ class ClusterIT {
     } finally {
       closeAll(nodes);
     }
+  }
+
+  private static boolean allJobsEnded(JsonNode status) {
+    for (JsonNode job : status.path("jobs")) {
+      String state = job.path("status").asText();
+      if (!state.equals("done") && !state.equals("failed")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int cleanupPeriods() throws Exception {
