@@ -40,26 +40,28 @@ class CleanupTest {
       String partWaiting = server.create(1, "Upload-Concat", "partial");
       server.patch(partWaiting, 0, new byte[] {7});
 
-      clock.advance(Duration.ofHours(2));
+      // A sweep runs every second: partWaiting must have its final before it is an hour old.
+      clock.advance(Duration.ofMinutes(50));
       String partUnsent = server.create(1, "Upload-Concat", "partial");
       String waitingFinal = createFinal(server, partWaiting, partUnsent);
+      clock.advance(Duration.ofMinutes(20));
       String fresh = server.create(10);
       server.patch(fresh, 0, new byte[6]);
       String bytesLost = server.create(10);
       Path uploads = data.resolve("uploads");
       Files.delete(uploads.resolve(id(bytesLost) + ".bin"));
-      Path orphan = Files.write(uploads.resolve(UUID.randomUUID() + ".bin"), new byte[100]);
-      Path scratch = Files.write(uploads.resolve("chunk-123.part"), new byte[100]);
-      Path newScratch = Files.write(uploads.resolve("chunk-456.part"), new byte[100]);
       FileTime old = FileTime.from(Instant.now().minus(Duration.ofHours(3)));
-      Files.setLastModifiedTime(orphan, old);
-      Files.setLastModifiedTime(scratch, old);
-      Files.setLastModifiedTime(newScratch, FileTime.from(clock.instant()));
+      Path orphan = placed(data, uploads.resolve(UUID.randomUUID() + ".bin"), old);
+      Path scratch = placed(data, uploads.resolve("chunk-123.part"), old);
+      Path newScratch = placed(data, uploads.resolve("chunk-456.part"), FileTime.from(clock.instant()));
       clock.advance(Duration.ofMinutes(2)); // past the settling minute of a fresh row
 
       awaitCounter(server, "row_without_bytes", 1);
       awaitCounter(server, "expired_upload", 1);
       awaitCounter(server, "spent_partial", 2);
+      // A sweep that began before the files were placed may have ended after the clock moved.
+      awaitCounter(server, "orphan_file", 1);
+      awaitCounter(server, "scratch_file", 1);
 
       assertThat(server.head(abandoned).statusCode()).isEqualTo(404);
       assertThat(server.head(fresh).headers().firstValue("Upload-Offset")).hasValue("6");
@@ -82,6 +84,17 @@ class CleanupTest {
       assertThat(counter(server, "orphan_file")).isEqualTo(1);
       assertThat(counter(server, "spent_partial")).isEqualTo(2);
     }
+  }
+
+  /**
+   * A file of 100 bytes that appears in {@code target} already carrying {@code modified}: written
+   * beside it and renamed in, so that no sweep sees it with the time of its writing.
+   */
+  private static Path placed(Path data, Path target, FileTime modified) throws Exception {
+    Path staging = Files.createDirectories(data.resolve("staging")).resolve(target.getFileName());
+    Files.write(staging, new byte[100]);
+    Files.setLastModifiedTime(staging, modified);
+    return Files.move(staging, target);
   }
 
   private static String createFinal(TestServer server, String... parts) throws Exception {

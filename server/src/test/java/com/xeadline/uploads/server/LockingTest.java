@@ -29,7 +29,7 @@ class LockingTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
         second.close();
         assertThat(status).isIn(409, 423);
-        assertThat(millis).isLessThan(5_000);
+        assertThat(millis).as("far below the 30 s idle timeout").isLessThan(15_000);
       }
       finish(server, location, source);
     }
@@ -62,7 +62,7 @@ class LockingTest {
       }
       long millis = (System.nanoTime() - start) / 1_000_000;
       assertThat(resumed.statusCode()).isEqualTo(204);
-      assertThat(millis).isLessThan(5_000);
+      assertThat(millis).as("far below the 30 s idle timeout").isLessThan(15_000);
       assertThat(zombie.status()).isIn(-1, 400, 408, 409, 500);
       zombie.close();
       assertDownloaded(server, location, source);
@@ -99,9 +99,19 @@ class LockingTest {
   }
 
   private static void finish(TestServer server, String location, byte[] source) throws Exception {
-    long offset = offsetOf(server.head(location));
-    HttpResponse<String> rest = server.patch(location, offset, Arrays.copyOfRange(source, (int) offset, source.length));
-    assertThat(rest.statusCode()).isEqualTo(204);
+    // A writer that was cut off may still be saving what it received: until it has, HEAD can
+    // give the offset from before (409) or the lock is still its own (423). A client asks again.
+    Poll.until("the rest of the upload is accepted", () -> {
+      long offset = offsetOf(server.head(location));
+      int status;
+      try {
+        status = server.patch(location, offset, Arrays.copyOfRange(source, (int) offset, source.length)).statusCode();
+      } catch (java.io.IOException refusedMidBody) {
+        return false; // a refusal sent before the body was read closes under the client
+      }
+      assertThat(status).isIn(204, 409, 423);
+      return status == 204;
+    });
     assertDownloaded(server, location, source);
   }
 

@@ -7,11 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.xeadline.uploads.server.video.VideoInfo;
 import com.xeadline.uploads.server.video.VideoTools;
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -174,19 +178,37 @@ class VideoTest {
     assertThat(status.get("video").isNull()).isTrue();
     assertThat(status.get("jobs").get(0).get("status").asText()).isEqualTo("failed");
     // Its bytes are freed (a failed upload cannot be downloaded), wherever they were stored.
-    try (var stored = Files.walk(server.dataDir)) {
-      assertThat(stored.filter(Files::isRegularFile).filter(f -> f.toString().contains(id) || sameBytes(f, junk))).isEmpty();
-    }
+    assertThat(filesUnder(server.dataDir).stream().filter(f -> f.toString().contains(id) || sameBytes(f, junk))).isEmpty();
 
     String good = tusUpload(clips.mp4("after-corrupt.mp4", 1, 320, 240), "video/mp4");
     assertThat(awaitStatus(good, s -> s.has("video") && !s.get("video").isNull()).get("video").get("codec").asText())
         .isEqualTo("h264");
   }
 
+  /** Every file under {@code dir}, passing over entries that other tests' jobs remove meanwhile. */
+  private static List<Path> filesUnder(Path dir) throws IOException {
+    List<Path> files = new ArrayList<>();
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+        if (attributes.isRegularFile()) {
+          files.add(file);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException gone) {
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return files;
+  }
+
   private static boolean sameBytes(Path file, byte[] expected) {
     try {
       return Files.size(file) == expected.length && java.util.Arrays.equals(Files.readAllBytes(file), expected);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return false;
     }
   }
