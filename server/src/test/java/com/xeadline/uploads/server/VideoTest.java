@@ -201,6 +201,11 @@ class VideoTest {
       public FileVisitResult visitFileFailed(Path file, IOException gone) {
         return FileVisitResult.CONTINUE;
       }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path directory, IOException goneWhileListed) {
+        return FileVisitResult.CONTINUE;
+      }
     });
     return files;
   }
